@@ -1,0 +1,584 @@
+"""Load a folder of scraped articles into one tidy table, losing nothing.
+
+Entry point: :func:`load_articles` (a DataFrame of articles, with the load report in
+``articles.attrs["report"]``) or :func:`load_corpus` (both tables, as a :class:`Corpus`).
+
+Every file under the folder ends up either as article rows or as a row of the load report
+saying why it was not loaded (empty, binary, too large, unsupported, an exact duplicate of
+another article ...).  Files that load with a problem (a header timestamp that cannot be read)
+are loaded *and* reported with status ``warning``.
+
+Supported inputs
+----------------
+* ``.txt`` (and files without an extension) in the sample format: a timestamp line, a blank
+  line, the headline, then body paragraphs separated by blank lines.
+* ``.jsonl`` / ``.json`` and ``.csv`` with one article per record; columns are found by name
+  (see ``TEXT_FIELDS``, ``TITLE_FIELDS`` ...).
+* ``.html`` / ``.htm``: main text and metadata extracted with trafilatura.
+* ``manifest.csv`` (columns ``file, outlet, url, published``) overrides what the files say.
+
+Encodings: UTF-8 (with or without BOM), UTF-16/32 with BOM, GB18030/GBK, and whatever
+charset-normalizer recognises; CRLF and CR line ends and NUL bytes are normalised.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pandas as pd
+
+from . import paths, schema
+from .timestamps import Timestamp, looks_like_timestamp, parse_timestamp
+
+#: Largest single-article file read (bytes); larger files are reported as too large.
+MAX_BYTES_DEFAULT = 10_000_000
+#: Largest JSONL/CSV/JSON collection file read (bytes).
+MAX_TABLE_BYTES_DEFAULT = 2_000_000_000
+#: Share of control characters above which decoded text is treated as binary.
+MAX_CONTROL_SHARE = 0.05
+#: Share of CJK characters among non-ASCII ones needed to accept a GB18030 reading.
+MIN_CJK_SHARE_GB = 0.5
+MANIFEST_NAME = "manifest.csv"
+UNKNOWN_OUTLET = "unknown"
+
+TEXT_SUFFIXES = {".txt", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
+CSV_SUFFIXES = {".csv", ".tsv"}
+
+TEXT_FIELDS = ("text", "body", "content", "article", "article_text", "maintext", "full_text")
+TITLE_FIELDS = ("title", "headline", "heading")
+PUBLISHED_FIELDS = ("published", "date", "published_at", "publish_date", "date_published",
+                    "datetime", "timestamp", "time", "pubdate")
+OUTLET_FIELDS = ("outlet", "source", "site", "sitename", "publisher", "domain")
+URL_FIELDS = ("url", "link", "href", "source_url")
+ID_FIELDS = ("article_id", "id", "doc_id", "uid")
+
+_MAGIC = [
+    (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
+    (b"%PDF", "PDF document"), (b"PK\x03\x04", "ZIP archive (or DOCX/XLSX)"),
+    (b"\x1f\x8b", "gzip archive"), (b"BZh", "bzip2 archive"), (b"\xfd7zXZ", "xz archive"),
+    (b"7z\xbc\xaf", "7z archive"), (b"\x7fELF", "executable"), (b"PAR1", "Parquet file"),
+    (b"SQLite format 3", "SQLite database"), (b"\xd0\xcf\x11\xe0", "MS Office document"),
+    (b"RIFF", "RIFF media file"), (b"OggS", "Ogg media file"), (b"ID3", "MP3 audio"),
+]
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+class CorpusError(ValueError):
+    """The corpus path itself cannot be used (missing, not a folder, no files)."""
+
+
+@dataclass
+class Corpus:
+    """What :func:`load_corpus` returns."""
+
+    articles: pd.DataFrame  # schema.ARTICLE_COLUMNS
+    report: pd.DataFrame    # schema.REPORT_COLUMNS: path, status (skipped | warning), reason
+
+    @property
+    def skipped(self) -> pd.DataFrame:
+        """Files (or records) that were not loaded: path, reason."""
+        rows = self.report[self.report["status"] == schema.SKIPPED]
+        return rows[schema.SKIPPED_COLUMNS].reset_index(drop=True)
+
+
+class Skip(Exception):
+    """Raised inside the readers: this file (or record) is not loaded, for this reason."""
+
+
+# --------------------------------------------------------------------------- decoding
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode file bytes to text; return (text, encoding name).
+
+    Raises :class:`Skip` for empty or binary data.  Line ends become ``\\n``; NUL bytes and
+    a leading BOM are dropped.
+    """
+    if not data.strip(b" \t\r\n\x00"):
+        raise Skip("empty file")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise Skip(f"binary file ({what})")
+    text, enc = None, None
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            text, enc = data.decode(name, errors="replace"), name
+            break
+    if text is None:
+        sample = data[:4096]
+        zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
+        half = max(1, len(sample) // 2)
+        if zeros_odd > 0.4 * half and zeros_even < 0.05 * half:
+            text, enc = data.decode("utf-16-le", errors="replace"), "utf-16-le"
+        elif zeros_even > 0.4 * half and zeros_odd < 0.05 * half:
+            text, enc = data.decode("utf-16-be", errors="replace"), "utf-16-be"
+    if text is None:
+        clean = data.replace(b"\x00", b"")
+        try:
+            text, enc = clean.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, enc = _decode_legacy(clean)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").lstrip("\ufeff")
+    if not text.strip():
+        raise Skip("no text after decoding")
+    sample = text[:20000]
+    if len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
+        raise Skip("binary file (too many control characters for text)")
+    return text, enc
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    """Decode non-UTF-8 bytes: GB18030 when it reads as Chinese, else charset-normalizer."""
+    try:
+        text = data.decode("gb18030")
+        non_ascii = [c for c in text if ord(c) > 127]
+        if non_ascii and sum(bool(_CJK.match(c)) for c in non_ascii) >= MIN_CJK_SHARE_GB * len(non_ascii):
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        return str(best), best.encoding
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+# --------------------------------------------------------------------------- parsing
+def split_header(text: str) -> dict:
+    """Split sample-format text into published/title/body.
+
+    Returns a dict with ``published``, ``published_raw``, ``title``, ``body``, ``warning``.
+    The header is: a timestamp line, a blank line, the headline.  When the first line is not
+    a readable timestamp the article is still returned, with ``published`` empty and a warning.
+    """
+    lines = text.strip("\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    first = lines[0].strip() if lines else ""
+    ts = parse_timestamp(first)
+    rest = lines[1:]
+    out = {"published": "", "published_raw": "", "title": "", "body": "", "warning": ""}
+    if ts is not None:
+        out["published"], out["published_raw"], out["warning"] = ts.iso, ts.raw, ts.warning
+    elif looks_like_timestamp(first):
+        out["published_raw"] = first
+        out["warning"] = f"timestamp line not understood: {first[:80]!r}"
+    else:
+        rest = lines  # no timestamp line: the first line is the headline
+        out["warning"] = "no timestamp line: first line is not a date"
+    while rest and not rest[0].strip():
+        rest.pop(0)
+    if rest and _is_headline(rest[0]):
+        out["title"] = rest.pop(0).strip()
+    elif rest:
+        out["warning"] = "; ".join(filter(None, [out["warning"], "no headline line"]))
+    out["body"] = _normalise_body("\n".join(rest))
+    return out
+
+
+def _is_headline(line: str) -> bool:
+    s = line.strip()
+    return 0 < len(s) <= 300
+
+
+def _normalise_body(body: str) -> str:
+    """Trim trailing spaces per line and runs of blank lines (paragraphs stay blank-separated)."""
+    lines = [ln.rstrip() for ln in body.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+# --------------------------------------------------------------------------- outlets
+@dataclass(frozen=True)
+class OutletMatcher:
+    """Known outlet names compiled into one pattern (one pass over a text finds them all)."""
+
+    pattern: re.Pattern | None
+    names: dict[str, str]  # lower-cased surface form -> outlet
+
+
+_OUTLETS_CACHE: dict[str, OutletMatcher] = {}
+_SIGNATURE = re.compile(r"©|\(c\)|copyright|all rights reserved|newsletter|subscri|download|app\b|"
+                        r"follow|sign up|reporting by|contact|\(\w[\w ]*\)\s*[-–—]", re.I)
+_COPYRIGHT_OWNER = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*)?([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})", re.I)
+_WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]*\b\w+\.? \d{1,2} \(([A-Z][\w ]{1,30})\)\s*[-–—]", re.M)
+#: Lines of at most this many words count as boilerplate-like for outlet inference.
+SHORT_LINE_WORDS = 12
+
+
+def load_outlets(path: Path | None = None) -> OutletMatcher:
+    """Known outlets (``data/reference/outlets.csv``: outlet, aliases ...) as one matcher.
+
+    Names match case-sensitively as whole words; straight and curly apostrophes are equivalent.
+    """
+    path = Path(path or paths.OUTLETS_CSV)
+    key = str(path)
+    if key not in _OUTLETS_CACHE:
+        names: dict[str, str] = {}
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    for name in [row["outlet"], *(row.get("aliases") or "").split(";")]:
+                        if name.strip():
+                            names[name.strip().replace("’", "'")] = row["outlet"]
+        alts = "|".join(re.escape(n).replace("'", "['’]") for n in sorted(names, key=len, reverse=True))
+        pattern = re.compile(r"(?<![\w])(?:" + alts + r")(?![\w])") if names else None
+        _OUTLETS_CACHE[key] = OutletMatcher(pattern, names)
+    return _OUTLETS_CACHE[key]
+
+
+def infer_outlet(text: str, *, outlets: OutletMatcher | None = None) -> str:
+    """Name the outlet a text comes from, where the text names it.
+
+    Known outlets (``data/reference/outlets.csv``) are counted; a mention on a boilerplate-like
+    line (short, or with a copyright, newsletter, app, dateline or credit cue) counts three
+    times.  Failing that, the owner in a copyright line or a wire dateline ``(Name) -`` is used.
+    Returns ``"unknown"`` when nothing names the outlet.
+    """
+    outlets = load_outlets() if outlets is None else outlets
+    scores: dict[str, int] = {}
+    if outlets.pattern is not None:
+        for m in outlets.pattern.finditer(text):
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.end())
+            line = text[start: end if end >= 0 else len(text)]
+            weight = 3 if len(line.split()) <= SHORT_LINE_WORDS or _SIGNATURE.search(line) else 1
+            outlet = outlets.names[m.group(0).replace("’", "'")]
+            scores[outlet] = scores.get(outlet, 0) + weight
+    if scores:
+        return max(scores.items(), key=lambda kv: kv[1])[0]
+    m = _COPYRIGHT_OWNER.search(text) or _WIRE_DATELINE.search(text)
+    if m:
+        name = re.split(r"\.\s|,|\s+all rights|\s+-", m.group(1), flags=re.I)[0].strip(" .,")
+        if name:
+            return name
+    return UNKNOWN_OUTLET
+
+
+# --------------------------------------------------------------------------- readers
+def _pick(record: dict, fields: Iterable[str]) -> str:
+    lower = {str(k).strip().lower(): v for k, v in record.items()}
+    for f in fields:
+        v = lower.get(f)
+        if v is not None and not (isinstance(v, float) and v != v) and str(v).strip():
+            return str(v).strip()
+    return ""
+
+
+def _record_to_article(record: dict) -> dict:
+    """One JSONL/CSV record -> article fields (raises Skip when it has no text)."""
+    if not isinstance(record, dict):
+        raise Skip(f"record is a {type(record).__name__}, not an object")
+    text = _pick(record, TEXT_FIELDS)
+    if not text:
+        raise Skip("record has no text field (looked for: " + ", ".join(TEXT_FIELDS) + ")")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    title, published_raw = _pick(record, TITLE_FIELDS), _pick(record, PUBLISHED_FIELDS)
+    if not title and not published_raw:
+        art = split_header(text)  # the text may carry its own sample-format header
+    else:
+        art = {"title": title, "body": _normalise_body(text), "published": "",
+               "published_raw": published_raw, "warning": ""}
+        if published_raw:
+            ts = parse_timestamp(published_raw)
+            art["published"] = ts.iso if ts else ""
+            art["warning"] = ts.warning if ts else f"published value not understood: {published_raw[:80]!r}"
+        else:
+            art["warning"] = "record has no published field"
+    art["outlet"] = _pick(record, OUTLET_FIELDS)
+    art["url"] = _pick(record, URL_FIELDS)
+    art["record_id"] = _pick(record, ID_FIELDS)
+    return art
+
+
+def _read_text_file(data: bytes) -> Iterator[dict]:
+    text, enc = decode_bytes(data)
+    art = split_header(text)
+    if not art["body"].strip() and not art["title"]:
+        raise Skip("no article text after the header")
+    art["encoding"] = enc
+    yield art
+
+
+def _read_jsonl(data: bytes) -> Iterator[dict]:
+    text, enc = decode_bytes(data)
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            art = _record_to_article(json.loads(line))
+        except json.JSONDecodeError as exc:
+            yield {"skip": f"line {lineno}: invalid JSON ({exc.msg})"}
+            continue
+        except Skip as exc:
+            yield {"skip": f"line {lineno}: {exc}"}
+            continue
+        art.update(encoding=enc, record_no=lineno)
+        yield art
+
+
+def _read_json(data: bytes) -> Iterator[dict]:
+    text, enc = decode_bytes(data)
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Skip(f"invalid JSON ({exc.msg} at line {exc.lineno})") from None
+    records = obj if isinstance(obj, list) else [obj]
+    for i, rec in enumerate(records, start=1):
+        try:
+            art = _record_to_article(rec)
+        except Skip as exc:
+            yield {"skip": f"record {i}: {exc}"}
+            continue
+        art.update(encoding=enc, record_no=i)
+        yield art
+
+
+def _read_csv(data: bytes, delimiter: str) -> Iterator[dict]:
+    text, enc = decode_bytes(data)
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise Skip(f"unreadable CSV ({exc})") from None
+    if not any(f in fields for f in TEXT_FIELDS):
+        raise Skip("CSV has no text column (looked for: " + ", ".join(TEXT_FIELDS) + ")")
+    rowno = 1
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield {"skip": f"row {rowno + 1}: unreadable CSV ({exc})"}
+            break
+        rowno += 1
+        try:
+            art = _record_to_article(rec)
+        except Skip as exc:
+            yield {"skip": f"row {rowno}: {exc}"}
+            continue
+        art.update(encoding=enc, record_no=rowno)
+        yield art
+
+
+_META_DATE = re.compile(
+    r"<meta[^>]+(?:property|name|itemprop)=[\"'](?:article:published_time|og:published_time|"
+    r"datePublished|pubdate|publishdate|date|dc\.date)[\"'][^>]*content=[\"']([^\"']+)[\"']", re.I)
+_TIME_TAG = re.compile(r"<time[^>]+datetime=[\"']([^\"']+)[\"']", re.I)
+
+
+def _read_html(data: bytes) -> Iterator[dict]:
+    import trafilatura
+
+    html, enc = decode_bytes(data)
+    result = trafilatura.extract(html, output_format="json", with_metadata=True,
+                                 include_comments=False, favor_recall=True)
+    if not result:
+        raise Skip("HTML: trafilatura found no main text")
+    meta = json.loads(result)
+    text = (meta.get("text") or "").strip()
+    if not text:
+        raise Skip("HTML: trafilatura found no main text")
+    m = _META_DATE.search(html) or _TIME_TAG.search(html)
+    published_raw = m.group(1) if m else (meta.get("date") or "")
+    ts = parse_timestamp(published_raw) if published_raw else None
+    warning = "" if ts else ("HTML has no publication date" if not published_raw
+                             else f"published value not understood: {published_raw[:80]!r}")
+    body = "\n\n".join(ln.strip() for ln in text.split("\n") if ln.strip())
+    yield {"title": (meta.get("title") or "").strip(), "body": body,
+           "published": ts.iso if ts else "", "published_raw": published_raw,
+           "warning": warning,
+           "outlet": (meta.get("sitename") or meta.get("source-hostname") or meta.get("hostname") or "").strip(),
+           "url": (meta.get("source") or meta.get("url") or "").strip(), "encoding": enc}
+
+
+# --------------------------------------------------------------------------- corpus
+def _reader_for(path: Path):
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return _read_jsonl, True
+    if suffix in JSON_SUFFIXES:
+        return _read_json, True
+    if suffix in CSV_SUFFIXES:
+        return (lambda data: _read_csv(data, "\t" if suffix == ".tsv" else ",")), True
+    if suffix in HTML_SUFFIXES:
+        return _read_html, False
+    return _read_text_file, False
+
+
+def list_files(root: Path) -> list[Path]:
+    """Every file under ``root`` (recursively, hidden ones included), in a stable order."""
+    return sorted((p for p in root.rglob("*") if p.is_file() or p.is_symlink()),
+                  key=lambda p: p.relative_to(root).as_posix())
+
+
+def read_manifest(root: Path) -> tuple[dict[str, dict], list[dict]]:
+    """``manifest.csv`` -> {relative file path: {outlet, url, published}} and report rows."""
+    path = root / MANIFEST_NAME
+    report: list[dict] = []
+    if not path.is_file():
+        return {}, report
+    try:
+        text, _ = decode_bytes(path.read_bytes())
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except (Skip, csv.Error) as exc:
+        report.append({"path": MANIFEST_NAME, "status": schema.WARNING,
+                       "reason": f"manifest.csv not used: {exc}"})
+        return {}, report
+    manifest = {}
+    for row in rows:
+        row = {str(k).strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        name = row.get("file") or row.get("path") or row.get("filename")
+        if name:
+            manifest[Path(name).as_posix()] = row
+    return manifest, report
+
+
+def make_article_ids(paths_: list[str]) -> dict[str, str]:
+    """Map relative file path -> article_id: the file stem, or the relative path without its
+    suffix where two files share a stem."""
+    stems: dict[str, int] = {}
+    for p in paths_:
+        stems[Path(p).stem] = stems.get(Path(p).stem, 0) + 1
+    return {p: (Path(p).stem if stems[Path(p).stem] == 1 else Path(p).with_suffix("").as_posix())
+            for p in paths_}
+
+
+def load_corpus(path: str | Path, *, max_bytes: int = MAX_BYTES_DEFAULT,
+                max_table_bytes: int = MAX_TABLE_BYTES_DEFAULT, keep_duplicates: bool = False,
+                outlets_csv: str | Path | None = None, progress: bool = False) -> Corpus:
+    """Load every article under ``path`` (a folder, or a single file).
+
+    Returns a :class:`Corpus` with ``articles`` (columns ``schema.ARTICLE_COLUMNS``, one row per
+    article, in path order) and ``report`` (``path, status, reason``): every file that was not
+    loaded is there with status ``skipped``; articles loaded with a problem are there with status
+    ``warning``.  An article whose body is identical to an earlier one is skipped as a
+    duplicate unless ``keep_duplicates``.  Raises :class:`CorpusError` for a missing path or a
+    folder with no files.
+    """
+    root = Path(path).expanduser()
+    if not root.exists():
+        raise CorpusError(f"corpus folder not found: {root}")
+    if root.is_file():
+        files, root = [root], root.parent
+    else:
+        files = list_files(root)
+    if not files:
+        raise CorpusError(f"corpus folder is empty: {root}")
+    manifest, report = read_manifest(root)
+    outlets = load_outlets(Path(outlets_csv) if outlets_csv else None)
+    rel = [f.relative_to(root).as_posix() for f in files]
+    ids = make_article_ids(rel)
+    rows: list[dict] = []
+    seen_bodies: dict[str, str] = {}
+    iterator = zip(files, rel)
+    if progress:
+        from tqdm.auto import tqdm
+        iterator = tqdm(iterator, total=len(files), desc="loading", unit="file")
+    for f, r in iterator:
+        if r == MANIFEST_NAME:
+            report.append({"path": r, "status": schema.SKIPPED, "reason": "manifest (metadata for other files)"})
+            continue
+        try:
+            for art in _load_file(f, max_bytes=max_bytes, max_table_bytes=max_table_bytes):
+                if "skip" in art:
+                    report.append({"path": r, "status": schema.SKIPPED, "reason": art["skip"]})
+                    continue
+                aid = ids[r] if "record_no" not in art else (
+                    art.get("record_id") or f"{ids[r]}:{art['record_no']}")
+                digest = hashlib.sha1(art["body"].strip().encode("utf-8")).hexdigest()
+                if digest in seen_bodies and not keep_duplicates:
+                    report.append({"path": r, "status": schema.SKIPPED,
+                                   "reason": f"duplicate: same body as {seen_bodies[digest]}"
+                                   + (f" (record {art['record_no']})" if "record_no" in art else "")})
+                    continue
+                seen_bodies.setdefault(digest, aid)
+                rows.append(_finish(art, aid, r, manifest.get(r), outlets))
+                if rows[-1]["warning"]:
+                    report.append({"path": r, "status": schema.WARNING, "reason": rows[-1]["warning"]})
+        except Skip as exc:
+            report.append({"path": r, "status": schema.SKIPPED, "reason": str(exc)})
+        except (OSError, MemoryError) as exc:
+            report.append({"path": r, "status": schema.SKIPPED, "reason": f"cannot read: {exc}"})
+        except Exception as exc:  # a reader bug must not stop the corpus: report it instead
+            report.append({"path": r, "status": schema.SKIPPED,
+                           "reason": f"unexpected error ({type(exc).__name__}: {exc})"})
+    for name in sorted(set(manifest) - set(rel)):
+        report.append({"path": name, "status": schema.WARNING, "reason": "listed in manifest.csv but no such file"})
+    articles = pd.DataFrame(rows, columns=schema.ARTICLE_COLUMNS)
+    articles["n_chars"] = articles["n_chars"].astype("int64")
+    dup_ids = articles["article_id"].duplicated(keep=False)
+    if dup_ids.any():  # record ids repeated across files: make them unique, deterministically
+        articles.loc[dup_ids, "article_id"] = (articles.loc[dup_ids, "path"].str.replace(r"\.[^./]+$", "", regex=True)
+                                               + ":" + articles.loc[dup_ids, "article_id"])
+    return Corpus(articles=articles, report=pd.DataFrame(report, columns=schema.REPORT_COLUMNS))
+
+
+def _load_file(f: Path, *, max_bytes: int, max_table_bytes: int) -> Iterator[dict]:
+    reader, is_table = _reader_for(f)
+    if f.is_symlink() and not f.exists():
+        raise Skip("broken symbolic link")
+    size = f.stat().st_size
+    limit = max_table_bytes if is_table else max_bytes
+    if size > limit:
+        raise Skip(f"file too large ({size:,} bytes > limit {limit:,}; raise max_bytes to load it)")
+    if size == 0:
+        raise Skip("empty file")
+    data = f.read_bytes()
+    yielded = False
+    for art in reader(data):
+        yielded = True
+        yield art
+    if not yielded:
+        raise Skip("no records in file")
+
+
+def _finish(art: dict, aid: str, rel: str, man: dict | None, outlets) -> dict:
+    row = {
+        "article_id": aid, "path": rel, "outlet": art.get("outlet", ""),
+        "published": art.get("published", ""), "published_raw": art.get("published_raw", ""),
+        "title": art.get("title", ""), "body": art["body"], "n_chars": len(art["body"]),
+        "encoding": art.get("encoding", ""), "url": art.get("url", ""), "warning": art.get("warning", ""),
+    }
+    if man:
+        if man.get("outlet"):
+            row["outlet"] = man["outlet"]
+        if man.get("url"):
+            row["url"] = man["url"]
+        if man.get("published"):
+            ts = parse_timestamp(man["published"])
+            row["published_raw"] = man["published"]
+            row["published"] = ts.iso if ts else ""
+            row["warning"] = "" if ts else f"manifest published value not understood: {man['published'][:80]!r}"
+    if not row["outlet"]:
+        row["outlet"] = infer_outlet(row["title"] + "\n" + row["body"], outlets=outlets)
+    return row
+
+
+def load_articles(path: str | Path = paths.SAMPLE_CORPUS_DIR, **options) -> pd.DataFrame:
+    """Load a corpus folder and return its articles (see :func:`load_corpus` for ``options``).
+
+    Columns: article_id, path, outlet, published, published_raw, title, body, n_chars,
+    encoding, url, warning.  The load report (path, status, reason) is attached as
+    ``articles.attrs["report"]``; use :func:`load_corpus` to get it as a proper return value.
+    """
+    corpus = load_corpus(path, **options)
+    corpus.articles.attrs["report"] = corpus.report
+    return corpus.articles
