@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
+# Open a browser only where there is a display (or on macOS); JupyterLab prints the URL either way.
+NO_BROWSER := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
+ROOT_FLAG  := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test venv install install-test bench clean
 
@@ -25,7 +28,7 @@ venv install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) $(NO_BROWSER) $(ROOT_FLAG)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

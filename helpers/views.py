@@ -31,3 +31,23 @@ def corpus_summary(articles: pd.DataFrame) -> pd.DataFrame:
     out["first"] = out["first"].dt.date
     out["last"] = out["last"].dt.date
     return out.sort_values("n_articles", ascending=False).reset_index()
+
+
+def filter_articles(articles: pd.DataFrame, *, since: str | None = None, until: str | None = None,
+                    outlets: list[str] | tuple[str, ...] | None = None, keep_undated: bool = False) -> pd.DataFrame:
+    """Articles published within [since, until] (inclusive ISO dates) and from ``outlets``.
+
+    Undated articles are dropped when a date bound is given, unless ``keep_undated``.
+    """
+    mask = pd.Series(True, index=articles.index)
+    if since or until:
+        dates = publication_dates(articles)
+        in_range = pd.Series(True, index=articles.index)
+        if since:
+            in_range &= dates >= pd.Timestamp(since)
+        if until:
+            in_range &= dates <= pd.Timestamp(until)
+        mask &= in_range | (dates.isna() & keep_undated)
+    if outlets:
+        mask &= articles["outlet"].isin(list(outlets))
+    return articles[mask]

@@ -1,0 +1,48 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from helpers.plotting import plot_articles_per_month, save_figure  # noqa: E402
+from helpers.views import articles_per_month, corpus_summary, filter_articles  # noqa: E402
+
+ARTICLES = pd.DataFrame({
+    "article_id": ["a", "b", "c", "d"],
+    "outlet": ["X", "X", "Y", "Y"],
+    "published": ["2021-07-26T18:10", "2021-07-02", "2021-09-01T08:00+08:00", ""],
+    "n_chars": [10, 20, 30, 40],
+})
+
+
+def test_articles_per_month_counts_dated_articles():
+    counts = articles_per_month(ARTICLES)
+    assert counts.to_dict("records") == [
+        {"month": "2021-07", "outlet": "X", "n_articles": 2},
+        {"month": "2021-09", "outlet": "Y", "n_articles": 1},
+    ]
+
+
+def test_filter_articles_by_date_and_outlet():
+    assert list(filter_articles(ARTICLES, since="2021-07-03").article_id) == ["a", "c"]
+    assert list(filter_articles(ARTICLES, until="2021-07-26", keep_undated=True).article_id) == ["a", "b", "d"]
+    assert list(filter_articles(ARTICLES, outlets=["Y"]).article_id) == ["c", "d"]
+
+
+def test_corpus_summary():
+    summary = corpus_summary(ARTICLES).set_index("outlet")
+    assert summary.loc["X", "n_articles"] == 2
+    assert str(summary.loc["X", "first"]) == "2021-07-02"
+
+
+def test_plot_and_save(tmp_path):
+    fig = plot_articles_per_month(ARTICLES)
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    heights = sorted(p.get_height() for p in ax.patches if p.get_height() > 0)
+    assert heights == [1, 2]  # July: 2 from X; September: 1 from Y (August is an empty month)
+    assert "2021-07" in ax.get_title(loc="left")
+    written = save_figure(fig, "apm", articles_per_month(ARTICLES), folder=tmp_path)
+    assert sorted(p.suffix for p in written) == [".csv", ".png", ".svg"]
+    assert all(p.stat().st_size > 0 for p in written)
