@@ -7,21 +7,28 @@ import pandas as pd
 
 from . import schema
 from .corpus import load_corpus
+from .segment import article_ratios, label_paragraphs
 
 
 def export_tables(corpus_dir: str | Path, out_dir: str | Path, **load_options) -> dict[str, Path]:
     """Run the pipeline on ``corpus_dir`` and write its tables to ``out_dir``.
 
-    Writes ``articles.csv`` (``schema.EXPORT_ARTICLE_COLUMNS``) and ``skipped.csv``
-    (``path, reason``).  Returns {table name: file written}.  Raises
+    Writes ``articles.csv`` (``schema.EXPORT_ARTICLE_COLUMNS``), ``skipped.csv``
+    (``path, reason``) and ``segments.csv`` (``schema.EXPORT_SEGMENT_COLUMNS``).  Returns {table name: file written}.  Raises
     :class:`helpers.corpus.CorpusError` for a missing or empty folder.
     """
     corpus = load_corpus(corpus_dir, **load_options)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    segments = label_paragraphs(corpus.articles)
+    articles = corpus.articles.merge(article_ratios(segments), on="article_id", how="left")
+    for col in ("content_chars", "boilerplate_chars"):
+        articles[col] = articles[col].fillna(0).astype("int64")
+    articles["boilerplate_ratio"] = articles["boilerplate_ratio"].fillna(0.0)
     tables: dict[str, pd.DataFrame] = {
-        "articles": corpus.articles[schema.EXPORT_ARTICLE_COLUMNS],
+        "articles": articles[schema.EXPORT_ARTICLE_COLUMNS],
         "skipped": corpus.skipped,
+        "segments": segments[schema.EXPORT_SEGMENT_COLUMNS],
     }
     written = {}
     for name, frame in tables.items():

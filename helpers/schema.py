@@ -29,5 +29,9 @@ SKIPPED_COLUMNS = ["path", "reason"]
 # export: articles.csv drops the long text columns
 EXPORT_ARTICLE_COLUMNS = [
     "article_id", "path", "outlet", "published", "title", "n_chars", "encoding",
-    "published_raw", "url", "warning",
+    "published_raw", "url", "warning", "content_chars", "boilerplate_chars", "boilerplate_ratio",
 ]
+
+# segments: one row per paragraph (helpers.segment.label_paragraphs)
+SEGMENT_COLUMNS = ["article_id", "para_no", "text", "label", "kind", "reason", "score", "n_chars"]
+EXPORT_SEGMENT_COLUMNS = ["article_id", "para_no", "label", "kind", "reason", "n_chars", "text", "score"]

@@ -1,0 +1,585 @@
+"""Split article bodies into paragraphs and sentences, and label each paragraph content or boilerplate.
+
+Entry points
+------------
+* :func:`split_paragraphs` / :func:`split_sentences`: text -> list of strings.
+* :func:`classify_paragraphs`: one article's paragraphs -> ``"CONTENT"`` / ``"BOILERPLATE"``
+  (works with no corpus; the signature the shared boilerplate benchmark expects).
+* :func:`label_paragraphs`: the articles table -> the segments table, one row per paragraph,
+  with a kind and a reason an analyst can read.  It adds the strongest signal, which needs no
+  labels: a paragraph repeated across an outlet's articles (or the corpus) is page furniture.
+
+How a paragraph is judged
+-------------------------
+1. **Repetition** (corpus only): the paragraph's normalised text recurs in at least
+   ``REPEAT_MIN_SHARE_DEFAULT`` of its outlet's articles (and at least ``REPEAT_MIN_ARTICLES_DEFAULT``
+   of them), or in ``REPEAT_MIN_CORPUS_DEFAULT`` articles corpus-wide; or the same text appears twice
+   in one article (doubled captions).  Long prose paragraphs are exempt from the corpus-wide rule.
+2. **Cue phrases** per kind (newsletter, app, paywall, share, contact, related, caption, copyright,
+   cookie, navigation, byline, advertisement, other): ``CUES`` below.
+3. **Shape and position**: a logistic model over word count, stop-word share, closing punctuation,
+   capitalised share, brackets, URLs/emails, cue hits, and the paragraph's place relative to the
+   article's main body span (the densest run of prose) and its neighbours.  Its weights are in
+   ``boilerplate_weights.json``, fitted by ``benchmarks/fit_boilerplate.py``.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import paths, schema
+
+CONTENT, BOILERPLATE = "content", "boilerplate"
+KINDS = ("newsletter", "app", "paywall", "share", "contact", "related", "caption", "copyright",
+         "cookie", "navigation", "byline", "advertisement", "other")
+SEGMENT_COLUMNS = schema.SEGMENT_COLUMNS
+
+#: A paragraph repeated in at least this share of an outlet's articles is boilerplate ...
+REPEAT_MIN_SHARE_DEFAULT = 0.2
+#: ... provided it recurs in at least this many of them.
+REPEAT_MIN_ARTICLES_DEFAULT = 3
+#: Corpus-wide, a short paragraph found in this many articles is boilerplate whatever the outlet.
+REPEAT_MIN_CORPUS_DEFAULT = 5
+#: Paragraphs longer than this (words) are not judged boilerplate by corpus-wide repetition alone.
+REPEAT_MAX_WORDS_CORPUS = 40
+#: In paragraphs longer than this (words) only cue phrases at the very start count.
+LONG_PARAGRAPH_WORDS = 40
+#: Decision threshold on the model's boilerplate probability.
+THRESHOLD_DEFAULT = 0.5
+#: Lines shorter than this (characters) inside one block are treated as separate items.
+WRAP_MIN_LINE_CHARS = 40
+WEIGHTS_FILE = paths.PACKAGE_DIR / "boilerplate_weights.json"
+
+# --------------------------------------------------------------------------- splitting
+_TERMINAL = re.compile(r"[.!?。！？:;\"”’»)\]]\s*$")
+
+
+def split_paragraphs(body: str) -> list[str]:
+    """Blank-line-separated blocks; a block of separate short items becomes one paragraph per line.
+
+    Prose hard-wrapped over several lines stays one paragraph: a block is re-joined when its
+    lines (all but the last) are of similar length and at least ``WRAP_MIN_LINE_CHARS`` long,
+    or when a line ends mid-sentence and the next one continues it in lower case.
+    """
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", body.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        if len(lines) == 1 or _is_wrapped(lines):
+            paragraphs.append(" ".join(lines))
+            continue
+        current = lines[0]
+        for line in lines[1:]:
+            if not _TERMINAL.search(current) and re.match(r"[a-z0-9(,;]", line):
+                current += " " + line
+            else:
+                paragraphs.append(current)
+                current = line
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _is_wrapped(lines: list[str]) -> bool:
+    """Hard-wrapped prose: lines of similar width, most breaks falling mid-sentence."""
+    head = lines[:-1]
+    lengths = [len(ln) for ln in head]
+    if min(lengths) < WRAP_MIN_LINE_CHARS or max(lengths) - min(lengths) > 0.25 * max(lengths):
+        return False
+    if len(lines[-1]) > max(lengths) + 5:
+        return False
+    continued = sum(not _TERMINAL.search(a) and bool(re.match(r"[a-z0-9(,;“\"'‘-]", b)) for a, b in zip(lines, lines[1:]))
+    return continued >= 0.5 * len(head)
+
+
+_ABBREVIATIONS = {
+    "co", "ltd", "inc", "corp", "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "no", "vs", "etc",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "gov", "gen",
+    "rep", "sen", "dept", "est", "approx", "fig", "op", "pp", "vol", "e.g", "i.e", "u.s", "u.k", "u.n",
+    "e.u", "p.m", "a.m", "plc", "llc", "bhd", "pte", "s.a", "n.v", "ag",
+}
+_SENT_END = re.compile(r"([.!?]+)([\"”’')\]]*)(?=\s|$)|([。！？]+)([”’」』)]*)")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph. Abbreviations ("Co. Ltd.", "Nov. 3", "U.S.", "Mr.") and initials
+    do not end a sentence; Chinese full stops do."""
+    sentences, start = [], 0
+    for m in _SENT_END.finditer(text):
+        if m.group(1) is not None:
+            if m.group(1) == "." and not _is_sentence_end(text, m.start(1), m.end()):
+                continue
+        piece = text[start:m.end()].strip()
+        if piece:
+            sentences.append(piece)
+        start = m.end()
+    rest = text[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return sentences
+
+
+def _is_sentence_end(text: str, dot: int, after: int) -> bool:
+    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
+    token = word.group(1).lower() if word else ""
+    nxt = text[after:].lstrip()[:1]
+    if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
+        # "Co. Ltd.", "Nov. 3", "Mr. Ma": not an end unless a new sentence obviously starts
+        return False if not token.startswith(("u.s", "u.k", "e.u")) else bool(re.match(r"[\"“]", nxt))
+    if len(token) == 1 and token.isalpha() and text[dot - 1].isupper():
+        return False  # an initial: "Sarah E. Needleman"
+    return nxt == "" or bool(re.match(r"[A-Z0-9\"“‘'(\[\u4e00-\u9fff]", nxt))
+
+
+# --------------------------------------------------------------------------- cues
+CUES: dict[str, str] = {
+    "newsletter": r"newsletter|subscribe (?:to|now|for)|sign(?:ing)? up (?:for|to|here)|in your inbox|delivered (?:free )?to your inbox|"
+                  r"subscriber list|manage (?:your )?subscription|you are now registered|get (?:our|the) .{0,40}(?:brief|bulletin|digest)\b",
+    "app": r"download (?:the|our) .{0,40}app|\bapp store\b|google play|scan the qr code|get the .{0,30} app|"
+           r"follow (?:us|.{0,40}) on (?:telegram|whatsapp|wechat|weibo|twitter|x|facebook|instagram|linkedin|youtube)|"
+           r"is now on (?:telegram|whatsapp)|breaking news alerts",
+    "paywall": r"subscribers? only|only (?:available )?to subscribers|for .{0,30}subscribers|already (?:a )?subscriber|"
+               r"log ?in\b|sign in\b|premium content|monthly plan|annual plan|billed (?:annually|monthly|yearly|at\b)|billed as (?:rm|\$|¥|€|£)? ?\d|cancel anytime|free trial|"
+               r"read (?:the )?full (?:article|story)|keep reading|to read the full|unlock|create an? (?:free )?account",
+    "share": r"^share\b|share (?:this|on|the) (?:article|story|facebook|twitter|x)|^(?:facebook|twitter|linkedin|email|print|copy link|whatsapp)\b.{0,40}$|"
+             r"\b(?:facebook|twitter|linkedin|whatsapp)\s*[|•·]\s*",
+    "contact": r"^contact (?:the )?(?:reporter|editor|us|author)|contact reporter|\(\(.{0,80}@|"
+               r"\bemail (?:the )?(?:reporter|author)|send (?:us )?(?:a )?(?:news )?tip|got a news tip",
+    "related": r"^(?:related|read more|see also|also read|more from|next in|further reading|recommended|top picks|"
+               r"most (?:popular|read)|you may also like|what's brewing|latest .{0,20}videos|more stories|"
+               r"also in [a-z]+|topic\s*\||knowledge\s*\||explore\b|trending|special reports)\b",
+    "caption": r"\bphoto:\s|\(image:|^image:|\bimage credit\b|file photo|/file photo|/illustration\b|\bcredit: ?(?:ap|reuters|afp|getty)|"
+               r"\bphoto (?:from|by|courtesy)\b|\b(?:reuters|afp|ap|vcg|epa-efe|getty images|bloomberg)\s*$|\[file:",
+    "copyright": r"©|\(c\) ?\d{4}|copyright|all rights reserved",
+    "cookie": r"\bcookies?\b.{0,80}\b(?:browse|consent|agree|use of|personali[sz]|privacy)|privacy (?:policy|settings)|"
+              r"we use cookies|accept all",
+    "navigation": r"^(?:home|menu|left menu|skip to (?:main )?content|search|sections?|back to top|sign out|close)\s*$|"
+                  r"\s[•|»]\s.*\s[•|»]\s",
+    "byline": r"^\(?(?:reporting|additional reporting|writing|editing|edited|written|compiled) by\b|^by [A-Z][a-z]+ [A-Z]|"
+              r"^editor:|\(web editor|^posted by|^source: \w+",
+    "advertisement": r"^(?:advertisement|sponsored|ad|\[ad_\d\]|story continues below(?: advertisement)?|promoted)\s*$",
+    "other": r"^reading time|\d+ min(?:ute)?s? read$|comments are closed|^keywords?:|leave a reply|views expressed|"
+             r"not (?:give|constitute|provide) investment advice|market data delayed|is (?:a|an|the) .{0,60}(?:reporter|correspondent|"
+             r"editor|writer|columnist) (?:for|at|based)|^updated:|this (?:story|article) (?:is developing|has been updated)|"
+             r"our standards|trust principles|^(?:tags?|topics?):",
+}
+_CUE_PATTERNS = {k: re.compile(v, re.I) for k, v in CUES.items()}
+#: A kind's cue pattern is only tried when the paragraph contains one of these words or symbols
+#: (a set lookup is much cheaper than a regex search; the result is the same).  None = always try.
+_CUE_TRIGGERS: dict[str, frozenset | None] = {
+    "newsletter": frozenset("newsletter newsletters subscribe sign signing inbox subscriber subscription registered brief bulletin digest".split()),
+    "app": frozenset("download app store play scan qr get follow telegram whatsapp alerts".split()),
+    "paywall": frozenset("subscriber subscribers subscriber's already log login sign premium monthly annual billed cancel trial read keep unlock create only".split()),
+    "share": frozenset("share facebook twitter linkedin email print copy whatsapp".split()),
+    "contact": frozenset("contact email send tip (( got".split()),
+    "related": None,
+    "caption": frozenset("photo image file illustration credit reuters afp ap vcg getty bloomberg epa efe".split()),
+    "copyright": frozenset("© copyright rights c".split()),
+    "cookie": frozenset("cookie cookies privacy accept".split()),
+    "navigation": None,
+    "byline": None,
+    "advertisement": None,
+    "other": frozenset("reading min mins minute minutes comments keyword keywords reply views advice delayed reporter "
+                       "correspondent editor writer columnist updated story article standards trust tags topics tag topic".split()),
+}
+_TRIGGER_SYMBOLS = ("©", "((")
+_ALWAYS_TRIED = tuple(k for k, v in _CUE_TRIGGERS.items() if v is None)
+_TRIGGER_TO_KINDS: dict[str, tuple[str, ...]] = {}
+for _kind, _words in _CUE_TRIGGERS.items():
+    for _w in _words or ():
+        _TRIGGER_TO_KINDS[_w] = _TRIGGER_TO_KINDS.get(_w, ()) + (_kind,)
+_TRIGGER_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # splits glued "SubscribeSign In" too
+_CUE_START_KINDS = ("related", "byline", "contact", "advertisement")
+
+
+#: Cue phrases are looked for in at most this many characters at each end of a long paragraph.
+CUE_WINDOW_CHARS = 200
+
+
+def match_cues(text: str, lower_words: list[str] | None = None) -> list[str]:
+    """Kinds whose cue phrases occur in ``text`` (in ``KINDS`` order).
+
+    In a long paragraph only its first and last ``CUE_WINDOW_CHARS`` characters are searched:
+    prompts and credits sit at the edges, and this bounds the cost per paragraph."""
+    if len(text) > 2 * CUE_WINDOW_CHARS:
+        text = text[:CUE_WINDOW_CHARS] + " … " + text[-CUE_WINDOW_CHARS:]
+    if lower_words is None or len(text) > 2 * CUE_WINDOW_CHARS + 3:
+        tokens = {t.lower() for t in _TRIGGER_TOKEN.findall(text)}
+    else:
+        tokens = set(lower_words)
+    candidates = set(_ALWAYS_TRIED)
+    for tok in tokens.intersection(_TRIGGER_TO_KINDS):
+        candidates.update(_TRIGGER_TO_KINDS[tok])
+    for sym in _TRIGGER_SYMBOLS:
+        if sym in text:
+            candidates.update(_TRIGGER_TO_KINDS[sym])
+    return [k for k in KINDS if k in candidates and _CUE_PATTERNS[k].search(text)]
+
+
+# --------------------------------------------------------------------------- features
+STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has have having he her
+here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on
+once only or other our ours ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were what when where which while
+who whom why will with would you your yours yourself yourselves also said says would could may might must shall
+""".split())
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.U)
+_URL = re.compile(r"https?://|www\.|\w+\.(?:com|org|net|cn|example)\b|@\w+\.\w+|\S+@\S+\.\w+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DROP_DIGITS = str.maketrans("", "", "0123456789")
+
+#: Features of the paragraph alone (computed once per distinct text, cached) ...
+OWN_FEATURE_NAMES = [
+    "bias", "log_words", "short_1_3", "short_4_9", "stop_share", "terminal", "cap_share", "has_url",
+    "dangling_bracket", "digit_share", "pipes", "cue_any", "cue_start", "is_cjk", "title_case", "imperative",
+    "you_we_share", "glued", "caption_cue", "ends_colon", "upper_share", "log_chars_gt_400",
+]
+#: ... and of its place in the article.
+POSITION_FEATURE_NAMES = [
+    "in_span", "dist_span", "after_span", "before_span", "rel_pos", "prev_words", "next_words", "prev_cue",
+    "next_cue", "dup_in_article",
+]
+FEATURE_NAMES = OWN_FEATURE_NAMES + POSITION_FEATURE_NAMES
+#: Second stage: the first stage's log-odds of the paragraph and its neighbours (context smoothing).
+STAGE2_NAMES = ["bias", "z", "z_prev", "z_next", "z_win", "z_min_win", "z_max_win", "in_span", "log_words"]
+_IMPERATIVE = re.compile(r"^(?:get|join|sign|subscribe|click|follow|download|read|watch|listen|share|start|register|"
+                         r"learn|discover|see|visit|explore|try|support|become|donate|tap|shop|check out|don't miss|"
+                         r"find out|want|like|enjoy|stay|never miss|please)\b", re.I)
+_YOU_WE = re.compile(r"\b(?:you|your|we|our|us)\b", re.I)
+_GLUED = re.compile(r"[a-z][A-Z][a-z]")
+_CAPTION_CUE = re.compile(r"\((?:pictured|left|right|center|centre|top|bottom|above|below|file)\)|\bat (?:left|right)\b|"
+                          r"^(?:above|below|top|pictured|video|watch|listen|photo|image)\s*[:|]|\s\|\s*[A-Z][\w.]+(?:\s[A-Z][\w.]+)?\s*$|"
+                          r"/(?:ap|afp|reuters|getty|file)\b|getty images|shutterstock|\bphotograph(?:ed)?\b", re.I)
+
+
+_URL_HINTS = ("http", "www.", "@", ".com", ".org", ".net", ".cn", ".example")
+_YOU_WE_WORDS = frozenset("you your we our us".split())
+
+
+_CAPTION_TRIGGERS = frozenset("pictured left right above below video watch listen photo image getty shutterstock "
+                              "photograph photographed top bottom center centre file ap afp reuters".split())
+_TERMINAL_CHARS = frozenset('.!?。！？:;"”’»)]')
+
+
+@lru_cache(maxsize=100_000)
+def paragraph_stats(text: str) -> dict:
+    """Shape statistics of one paragraph (used by the model and shown in the notebook).
+
+    Cached by text: boilerplate repeats across a corpus, so the same lines come back often.
+    Treat the returned dict as read-only."""
+    words = _WORD.findall(text)
+    n_cjk = 0 if text.isascii() else len(_CJK.findall(text))
+    n_words = len(words) + n_cjk // 2
+    lower = [w.lower() for w in words]
+    initials = "".join([w[0] for w in words])
+    stop = sum(map(STOPWORDS.__contains__, lower))
+    caps = sum(map(str.isupper, initials))
+    glued = len(_GLUED.findall(text))
+    cues = match_cues(text, lower if not glued else None)
+    lower_start = text.lstrip()[:40].lower()
+    if cues and n_words > LONG_PARAGRAPH_WORDS:
+        # in long prose a cue word is usually just a word ("billed as", "follow"): keep opening cues only
+        cues = [k for k in cues if _CUE_PATTERNS[k].search(lower_start)]
+    out = {
+        "words": words,
+        "n_words": n_words,
+        "stop_share": stop / len(words) if words else (0.3 if n_cjk > 5 else 0.0),
+        "terminal": text.rstrip()[-1:] in _TERMINAL_CHARS,
+        "cap_share": caps / len(words) if words else 0.0,
+        "n_caps": caps,
+        "has_url": any(h in text for h in _URL_HINTS),
+        "dangling": text.count("(") != text.count(")") or text.count("[") != text.count("]"),
+        "digit_share": (len(text) - len(text.translate(_DROP_DIGITS))) / max(1, len(text)),
+        "pipes": text.count("|") + text.count("•") + text.count("»"),
+        "cues": cues,
+        "cue_start": bool(cues) and any(_CUE_PATTERNS[k].search(lower_start) for k in _CUE_START_KINDS if k in cues),
+        "is_cjk": n_cjk > len(words),
+        "you_we": sum(map(_YOU_WE_WORDS.__contains__, lower)),
+        "glued": glued,
+        "n_upper_words": sum(map(str.isupper, words)),
+        "caption_cue": (("|" in text or "(" in text or "/" in text or not _CAPTION_TRIGGERS.isdisjoint(lower))
+                        and bool(_CAPTION_CUE.search(text))),
+    }
+    n_w = len(words)
+    st = out
+    st["own"] = (
+        1.0, math.log1p(n_words), 1 <= n_words <= 3, 4 <= n_words <= 9, st["stop_share"], st["terminal"], st["cap_share"],
+        st["has_url"], st["dangling"], st["digit_share"], min(st["pipes"], 5) / 5, bool(cues), st["cue_start"],
+        st["is_cjk"], n_w >= 3 and caps >= 0.7 * n_w and not st["terminal"], bool(_IMPERATIVE.match(text.lstrip())),
+        st["you_we"] / max(1, n_w), min(glued, 3) / 3, st["caption_cue"], text.rstrip().endswith(":"),
+        st["n_upper_words"] / max(1, n_w), len(text) > 400,
+    )
+    return out
+
+
+def _prose_value(st: dict) -> float:
+    """How strongly a paragraph looks like article prose (for the body-span search)."""
+    if st["cues"] and st["n_words"] < 30:
+        return -1.0
+    if st["n_words"] >= 10 and (st["stop_share"] >= 0.2 or st["is_cjk"]) and st["terminal"]:
+        return min(st["n_words"], 60) / 10.0
+    if st["n_words"] >= 25:
+        return 1.0
+    return -1.0 - min(st["n_words"], 10) / 20.0
+
+
+def body_span(stats: list[dict]) -> tuple[int, int]:
+    """(start, end) indices, end exclusive, of the max-sum run of prose-like paragraphs."""
+    best, best_span, cur, cur_start = -math.inf, (0, 0), 0.0, 0
+    for i, st in enumerate(stats):
+        v = _prose_value(st)
+        if cur <= 0:
+            cur, cur_start = v, i
+        else:
+            cur += v
+        if cur > best:
+            best, best_span = cur, (cur_start, i + 1)
+    return best_span if best > 0 else (0, 0)
+
+
+def paragraph_features(paragraphs: list[str]) -> np.ndarray:
+    """Feature matrix (n paragraphs x ``FEATURE_NAMES``) for one article."""
+    stats = [paragraph_stats(p) for p in paragraphs]
+    n = len(paragraphs)
+    start, end = body_span(stats)
+    keys = [p.strip().lower() for p in paragraphs]
+    counts = Counter(keys)
+    n_words = [st["n_words"] for st in stats]
+    has_cue = [bool(st["cues"]) for st in stats]
+    rows = []
+    for i in range(n):
+        inside = start <= i < end
+        rows.append((
+            inside, math.log1p(0 if inside else (start - i if i < start else i - end + 1)), i >= end, i < start,
+            i / max(1, n - 1), math.log1p(n_words[i - 1]) if i > 0 else 0.0,
+            math.log1p(n_words[i + 1]) if i + 1 < n else 0.0, has_cue[i - 1] if i > 0 else False,
+            has_cue[i + 1] if i + 1 < n else False, counts[keys[i]] > 1,
+        ))
+    own = np.array([st["own"] for st in stats], dtype=float).reshape(n, len(OWN_FEATURE_NAMES))
+    return np.hstack([own, np.array(rows, dtype=float).reshape(n, len(POSITION_FEATURE_NAMES))])
+
+
+def stage2_features(z: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """Context features from first-stage log-odds ``z`` (n,) and first-stage features ``X``."""
+    n = len(z)
+    if n == 0:
+        return np.zeros((0, len(STAGE2_NAMES)))
+    pad = np.concatenate([[z[0]] * 2, z, [z[-1]] * 2])
+    win = np.lib.stride_tricks.sliding_window_view(pad, 5)
+    prev = np.concatenate([[z[0]], z[:-1]])
+    nxt = np.concatenate([z[1:], [z[-1]]])
+    cols = [np.ones(n), z, prev, nxt, win.mean(axis=1), win.min(axis=1), win.max(axis=1),
+            X[:, FEATURE_NAMES.index("in_span")], X[:, FEATURE_NAMES.index("log_words")]]
+    return np.column_stack(cols)
+
+
+@lru_cache(maxsize=1)
+def load_weights(path: str | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+    """(stage-1 weights over ``FEATURE_NAMES``, stage-2 weights over ``STAGE2_NAMES``, threshold)
+    from ``boilerplate_weights.json``."""
+    data = json.loads(Path(path or WEIGHTS_FILE).read_text())
+    if data["features"] != FEATURE_NAMES or data["stage2_features"] != STAGE2_NAMES:
+        raise ValueError(f"{path or WEIGHTS_FILE} was fitted on other features; rerun benchmarks/fit_boilerplate.py")
+    return np.array(data["weights"]), np.array(data["stage2_weights"]), float(data.get("threshold", THRESHOLD_DEFAULT))
+
+
+def boilerplate_scores(paragraphs: list[str]) -> np.ndarray:
+    """Model probability that each paragraph is boilerplate (no corpus signals)."""
+    if not paragraphs:
+        return np.zeros(0)
+    w1, w2, _ = load_weights()
+    X = paragraph_features(paragraphs)
+    z = np.clip(X @ w1, -20, 20)
+    return 1.0 / (1.0 + np.exp(-(stage2_features(z, X) @ w2)))
+
+
+def classify_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Label one article's paragraphs ``"CONTENT"`` or ``"BOILERPLATE"`` (no corpus needed).
+
+    The signature of ``shared/benchmarks/boilerplate/eval_boilerplate.py --predict``.
+    """
+    threshold = load_weights()[2]
+    scores = boilerplate_scores(list(paragraphs))
+    return ["BOILERPLATE" if s >= threshold else "CONTENT" for s in scores]
+
+
+# --------------------------------------------------------------------------- corpus labelling
+_NORM_NON_WORD = re.compile(r"[^\w\u4e00-\u9fff]+")
+
+
+def _normalise(text: str) -> str:
+    return _NORM_NON_WORD.sub(" ", re.sub(r"\d", "0", text.lower())).strip()
+
+
+def _template(text: str) -> str:
+    """A paragraph's template: its first four normalised words (``related 0``-style teasers,
+    ``contact the reporter at``, ``reporting by``) for short paragraphs."""
+    return " ".join(_normalise(text).split()[:4])
+
+
+def repetition_table(paragraphs: pd.DataFrame, *, outlet_col: str = "outlet") -> pd.DataFrame:
+    """Per paragraph: in how many articles of its outlet (and of the corpus) its text recurs.
+
+    Input columns: article_id, outlet, para_no, text.  Output adds: norm, n_outlet_articles,
+    outlet_size, n_corpus_articles, n_template_articles.  Counted as a group-by (a reduction),
+    so the same code runs per partition and combines under Dask.
+    """
+    frame = paragraphs.assign(norm=paragraphs["text"].map(_normalise),
+                              template=paragraphs["text"].map(_template))
+    per_article = frame.drop_duplicates(["article_id", "norm"])
+    outlet_counts = per_article.groupby([outlet_col, "norm"])["article_id"].nunique().rename("n_outlet_articles")
+    corpus_counts = per_article.groupby("norm")["article_id"].nunique().rename("n_corpus_articles")
+    per_template = frame.drop_duplicates(["article_id", "template"])
+    template_counts = per_template.groupby([outlet_col, "template"])["article_id"].nunique().rename("n_template_articles")
+    sizes = frame.groupby(outlet_col)["article_id"].nunique().rename("outlet_size")
+    out = (frame.join(outlet_counts, on=[outlet_col, "norm"]).join(corpus_counts, on="norm")
+           .join(template_counts, on=[outlet_col, "template"]).join(sizes, on=outlet_col))
+    return out
+
+
+#: Decisive patterns: a short paragraph matching one is boilerplate whatever the model says.
+DECISIVE_MAX_WORDS = 60
+DECISIVE: list[tuple[str, str, re.Pattern]] = [
+    ("related", "related-headline teaser", re.compile(
+        r"^(?:related|read more|see also|also read|more from|next in|further reading|also in \w+|recommended|"
+        r"most (?:read|popular)|top picks)\b\s*(?:[:|»>-]|$)", re.I)),
+    ("caption", "photo caption or credit", re.compile(
+        r"^file photo:|(?:\bphoto|\bimage|\bcredit|\bpicture)s?\s*:\s*[^.:]{2,60}\)?\s*$|\((?:image|photo)s?:[^)]{2,60}\)\s*$|"
+        r"/(?:file photo|illustration)\s*$", re.I)),
+    ("byline", "byline or credit", re.compile(
+        r"^\(?(?:reporting|additional reporting|editing|writing|written|compiled|edited) by\b|^editor:\s", re.I)),
+    ("contact", "contact line", re.compile(r"^contact (?:the )?(?:reporter|editor|author)s?\b", re.I)),
+    ("copyright", "copyright line", re.compile(r"©|\ball rights reserved\b|^copyright\b", re.I)),
+]
+
+
+#: A paragraph of at least this many words that reads as prose is content unless repeated or cued.
+PROSE_MIN_WORDS = 20
+
+
+def is_long_prose(st: dict) -> bool:
+    """Long, punctuated paragraph with ordinary function words: what article prose looks like."""
+    return st["n_words"] >= PROSE_MIN_WORDS and st["terminal"] and (st["stop_share"] >= 0.3 or st["is_cjk"])
+
+
+def decisive_rule(text: str, n_words: int) -> tuple[str, str] | None:
+    """(kind, reason) when a short paragraph matches a decisive boilerplate pattern, else None."""
+    if n_words > DECISIVE_MAX_WORDS:
+        return None
+    for kind, reason, pattern in DECISIVE:
+        if pattern.search(text.strip()):
+            return kind, reason
+    return None
+
+
+def _kind_for(text: str, cues: list[str], n_words: int) -> str:
+    if cues:
+        return cues[0]
+    if n_words <= 12 and not _TERMINAL.search(text):
+        return "related" if n_words >= 4 else "navigation"
+    return "other"
+
+
+def label_paragraphs(articles: pd.DataFrame, *, use_repetition: bool = True,
+                     min_share: float = REPEAT_MIN_SHARE_DEFAULT,
+                     min_articles: int = REPEAT_MIN_ARTICLES_DEFAULT,
+                     min_corpus: int = REPEAT_MIN_CORPUS_DEFAULT,
+                     threshold: float | None = None) -> pd.DataFrame:
+    """One row per paragraph of every article's body, labelled content or boilerplate.
+
+    Columns: article_id, para_no (1-based), text, label (``content`` | ``boilerplate``), kind
+    (``content`` for content; for boilerplate one of ``KINDS``), reason (readable), score (0-1, how
+    boilerplate-like; 1.0 for repetition), n_chars.
+    """
+    rows = []
+    for aid, outlet, body in zip(articles["article_id"], articles.get("outlet", pd.Series("unknown", index=articles.index)),
+                                 articles["body"]):
+        for i, p in enumerate(split_paragraphs(body or ""), start=1):
+            rows.append((aid, outlet, i, p))
+    paras = pd.DataFrame(rows, columns=["article_id", "outlet", "para_no", "text"])
+    if paras.empty:
+        return pd.DataFrame(columns=SEGMENT_COLUMNS)
+    fitted_threshold = load_weights()[2]
+    threshold = fitted_threshold if threshold is None else threshold
+    scores = np.concatenate([boilerplate_scores(g["text"].tolist())
+                             for _, g in paras.groupby("article_id", sort=False)])
+    paras["score"] = scores
+    if use_repetition:
+        rep = repetition_table(paras)
+    norm = paras["text"].str.strip().str.lower()
+    dup_in_article = (paras.assign(_n=norm).groupby(["article_id", "_n"])["para_no"].transform("size") > 1).to_numpy()
+    labels, kinds, reasons, final_scores = [], [], [], []
+    for j, row in enumerate(paras.itertuples(index=False)):
+        st = paragraph_stats(row.text)
+        cues, score = st["cues"], row.score
+        reason, label = "", None
+        if use_repetition:
+            r = rep.iloc[j]
+            size = int(r["outlet_size"])
+            share_ok = r["n_outlet_articles"] >= max(min_articles, min_share * size)
+            if share_ok and row.outlet != "unknown":
+                label, score = BOILERPLATE, 1.0
+                reason = f"repeated in {int(r['n_outlet_articles'])} of {size} articles from this outlet"
+            elif r["n_corpus_articles"] >= min_corpus and st["n_words"] <= REPEAT_MAX_WORDS_CORPUS:
+                label, score = BOILERPLATE, 1.0
+                reason = f"repeated in {int(r['n_corpus_articles'])} articles across the corpus"
+            elif (row.outlet != "unknown" and st["n_words"] <= 25 and r["n_template_articles"] >= max(min_articles, min_share * size)
+                  and len(r["template"].split()) >= 2 and (cues or not st["terminal"])):
+                label, score = BOILERPLATE, max(score, 0.9)
+                reason = (f"starts like a line found in {int(r['n_template_articles'])} of {size} articles from this "
+                          f"outlet ('{r['template']} ...')")
+        if label is None:
+            rule = decisive_rule(row.text, st["n_words"])
+            if rule:
+                label, score, reason = BOILERPLATE, max(score, 0.95), rule[1]
+            elif dup_in_article[j] and st["n_words"] <= DECISIVE_MAX_WORDS:
+                label, score = BOILERPLATE, max(score, 0.9)
+                reason = "appears twice in this article (a repeated caption or teaser)"
+        if label is None and not cues and is_long_prose(st):
+            label, reason = CONTENT, "reads as article prose (long, punctuated, not repeated elsewhere)"
+            score = min(score, 0.49)
+        if label is None:
+            if score >= threshold:
+                label = BOILERPLATE
+                reason = _model_reason(cues, st)
+            else:
+                label = CONTENT
+                reason = "article prose" if st["n_words"] >= 10 else "short line inside the article body"
+        labels.append(label)
+        final_scores.append(round(float(score), 4))
+        rule = decisive_rule(row.text, st["n_words"]) if label == BOILERPLATE else None
+        kinds.append((rule[0] if rule else _kind_for(row.text, cues, st["n_words"])) if label == BOILERPLATE else CONTENT)
+        reasons.append(reason)
+    paras["label"], paras["kind"], paras["reason"], paras["score"] = labels, kinds, reasons, final_scores
+    paras["n_chars"] = paras["text"].str.len()
+    return paras[SEGMENT_COLUMNS].reset_index(drop=True)
+
+
+def _model_reason(cues: list[str], st: dict) -> str:
+    names = {"newsletter": "newsletter prompt", "app": "app or follow prompt", "paywall": "paywall or subscription notice",
+             "share": "share widget", "contact": "contact line", "related": "related-headline teaser",
+             "caption": "photo caption or credit", "copyright": "copyright line", "cookie": "cookie notice",
+             "navigation": "navigation link", "byline": "byline or credit", "advertisement": "advertisement marker",
+             "other": "site notice"}
+    if cues:
+        return names[cues[0]]
+    if st["n_words"] <= 12 and not st["terminal"]:
+        return "short line without sentence punctuation, outside the article's prose"
+    return "does not read like the article's prose (shape and position)"
+
+
+def article_ratios(segments: pd.DataFrame) -> pd.DataFrame:
+    """Per article: content_chars, boilerplate_chars, boilerplate_ratio (share of characters)."""
+    pivot = segments.pivot_table(index="article_id", columns="label", values="n_chars", aggfunc="sum", fill_value=0)
+    out = pd.DataFrame({"content_chars": pivot.get(CONTENT, 0), "boilerplate_chars": pivot.get(BOILERPLATE, 0)})
+    total = out["content_chars"] + out["boilerplate_chars"]
+    out["boilerplate_ratio"] = (out["boilerplate_chars"] / total.where(total > 0)).fillna(0.0).round(4)
+    return out.reset_index()

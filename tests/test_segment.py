@@ -1,0 +1,106 @@
+import pandas as pd
+import pytest
+
+from helpers import load_articles, paths
+from helpers.segment import (article_ratios, classify_paragraphs, label_paragraphs, match_cues,
+                             split_paragraphs, split_sentences)
+
+SEED = paths.SAMPLE_CORPUS_DIR / "000_5d0ddcd6d725a7e5.txt"
+
+
+@pytest.fixture(scope="module")
+def corpus_segments():
+    return label_paragraphs(load_articles(paths.SAMPLE_CORPUS_DIR))
+
+
+def test_split_paragraphs_items_and_wrapped_prose():
+    body = ("First paragraph is a sentence.\n\n"
+            "You've accessed an article available only to subscribers\nShare this article\n"
+            "Open WeChat and scan the QR code\n\n"
+            "This paragraph was hard-wrapped by a scraper at about sixty\n"
+            "characters per line, so its lines are of similar length and\n"
+            "it must come back as one paragraph.")
+    paras = split_paragraphs(body)
+    assert paras == [
+        "First paragraph is a sentence.",
+        "You've accessed an article available only to subscribers", "Share this article",
+        "Open WeChat and scan the QR code",
+        "This paragraph was hard-wrapped by a scraper at about sixty characters per line, so its lines "
+        "are of similar length and it must come back as one paragraph.",
+    ]
+
+
+def test_split_paragraphs_keeps_footer_lines_apart():
+    body = ("Harbour Ledger Media Ltd. © 2021. All rights reserved.\nShare on: Facebook | X | LinkedIn | Email\n"
+            "Download the Harbour Ledger app for breaking news alerts")
+    assert len(split_paragraphs(body)) == 3
+
+
+def test_split_sentences_abbreviations():
+    text = ("Ant Group Co. Ltd. said on Nov. 3 that U.S. investors and Mr. Ma agreed. Shares fell. "
+            "\"It is over,\" he said. 工信部表示。将开展整治！")
+    assert split_sentences(text) == [
+        "Ant Group Co. Ltd. said on Nov. 3 that U.S. investors and Mr. Ma agreed.", "Shares fell.",
+        "\"It is over,\" he said.", "工信部表示。", "将开展整治！"]
+
+
+def test_seed_six_content_paragraphs_single_article():
+    body = load_articles(SEED).iloc[0].body
+    paras = split_paragraphs(body)
+    labels = classify_paragraphs(paras)
+    assert labels[:6] == ["CONTENT"] * 6
+    assert labels[6:] == ["BOILERPLATE"] * (len(paras) - 6)
+    assert len(paras) == 17  # the trailing one-per-line block is split into items
+
+
+def test_seed_in_corpus(corpus_segments):
+    seed = corpus_segments[corpus_segments.article_id == SEED.stem]
+    assert list(seed.label) == ["content"] * 6 + ["boilerplate"] * 11
+    assert seed.iloc[6].kind == "contact"
+    assert (seed.reason != "").all()
+
+
+def test_hand_labelled_sample_paragraphs(corpus_segments):
+    gold = pd.read_csv(paths.PROJECT_ROOT / "tests" / "fixtures" / "boilerplate_labels.csv")
+    assert len(gold) >= 60 and gold.article_id.str.slice(0, 3).nunique() >= 7
+    merged = gold.merge(corpus_segments, on=["article_id", "para_no"], suffixes=("_gold", ""), how="left")
+    assert (merged.text_gold == merged.text).all(), "paragraph splitting changed"
+    wrong = merged[merged.label_gold != merged.label]
+    assert wrong.empty, wrong[["article_id", "para_no", "label_gold", "label", "reason", "text"]].to_string()
+
+
+def test_repetition_reason_names_the_outlet_share(corpus_segments):
+    reasons = corpus_segments.reason
+    assert reasons.str.match(r"repeated in \d+ of \d+ articles from this outlet").sum() > 50
+
+
+def test_every_row_has_label_kind_reason(corpus_segments):
+    assert set(corpus_segments.label) == {"content", "boilerplate"}
+    bp = corpus_segments[corpus_segments.label == "boilerplate"]
+    assert set(bp.kind) <= {"newsletter", "app", "paywall", "share", "contact", "related", "caption", "copyright",
+                            "cookie", "navigation", "byline", "advertisement", "other"}
+    assert (corpus_segments.reason.str.len() > 0).all()
+    assert corpus_segments.score.between(0, 1).all()
+
+
+def test_cues():
+    assert match_cues("Get our weekly free Must-Read newsletter.") == ["newsletter"]
+    assert "paywall" in match_cues("Already a subscriber? Log in")
+    assert match_cues("The share sale had been billed as the biggest in history.") == []
+
+
+def test_single_article_without_corpus_and_empty_input():
+    articles = pd.DataFrame({"article_id": ["a"], "outlet": ["unknown"],
+                             "body": ["Regulators fined the company on Friday, the statement said, after a long probe "
+                                      "into its pricing practices and its treatment of merchants.\n\nShare this article"]})
+    seg = label_paragraphs(articles)
+    assert list(seg.label) == ["content", "boilerplate"]
+    assert classify_paragraphs([]) == []
+    assert label_paragraphs(articles.iloc[:0]).empty
+
+
+def test_article_ratios():
+    seg = pd.DataFrame({"article_id": ["a", "a", "b"], "label": ["content", "boilerplate", "content"],
+                        "n_chars": [75, 25, 10]})
+    ratios = article_ratios(seg).set_index("article_id")
+    assert ratios.loc["a", "boilerplate_ratio"] == 0.25 and ratios.loc["b", "boilerplate_chars"] == 0
