@@ -36,3 +36,13 @@ def export_tables(corpus_dir: str | Path, out_dir: str | Path, **load_options) -
         frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written[name] = path
     return written
+
+
+def write_clean_corpus(clean: pd.DataFrame, folder: str | Path, *, name: str = "clean-corpus") -> list[Path]:
+    """Write the content-only corpus (``views.content_only``) as ``<name>.jsonl`` and ``<name>.csv``."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    jsonl, csv_path = out / f"{name}.jsonl", out / f"{name}.csv"
+    clean.to_json(jsonl, orient="records", lines=True, force_ascii=False)
+    clean.to_csv(csv_path, index=False, lineterminator="\n")
+    return [jsonl, csv_path]

@@ -18,6 +18,17 @@ from . import paths
 from .views import articles_per_month
 
 
+#: One fixed colour per boilerplate kind (Okabe-Ito, then Paul Tol's muted scheme): colour-blind-safe
+#: and the same kind keeps its colour from chart to chart.
+KIND_COLOURS = {
+    "related": "#0072B2", "caption": "#E69F00", "paywall": "#CC79A7", "byline": "#009E73", "app": "#56B4E9",
+    "newsletter": "#D55E00", "other": "#999999", "copyright": "#F0E442", "contact": "#000000",
+    "cookie": "#332288", "share": "#88CCEE", "advertisement": "#882255", "navigation": "#44AA99",
+}
+#: An outlet needs this many articles before a chart title singles it out.
+MIN_ARTICLES_FOR_CLAIM = 3
+
+
 def _caption(fig: Figure, text: str) -> None:
     fig.text(0.0, -0.02, text, ha="left", va="top", fontsize=8, color="#555555", wrap=True)
 
@@ -27,7 +38,8 @@ def plot_articles_per_month(articles: pd.DataFrame, *, title: str | None = None,
     """Stacked bars: articles per publication month, one colour per outlet."""
     counts = articles_per_month(articles)
     with plt.style.context(paths.STYLE_FILE):
-        fig, ax = plt.subplots()
+        fig = Figure()
+        ax = fig.subplots()
         if counts.empty:
             ax.text(0.5, 0.5, "no dated articles", ha="center", va="center", transform=ax.transAxes)
         else:
@@ -66,3 +78,89 @@ def save_figure(fig: Figure, slug: str, data: pd.DataFrame | None = None, *,
         data.to_csv(path, index=False, lineterminator="\n")
         written.append(path)
     return written
+
+
+def plot_boilerplate_by_outlet(per_article: pd.DataFrame, *, caption: str | None = None) -> Figure:
+    """Distribution of the boilerplate ratio per article, one row per outlet (box plus points)."""
+    with plt.style.context(paths.STYLE_FILE):
+        fig = Figure(figsize=(9, 0.5 * max(3, per_article["outlet"].nunique()) + 1.5))
+        ax = fig.subplots()
+        if per_article.empty:
+            ax.text(0.5, 0.5, "no articles match the filters", ha="center", va="center", transform=ax.transAxes)
+            ax.set_title("Boilerplate share per article")
+            return fig
+        order = per_article.groupby("outlet")["boilerplate_ratio"].median().sort_values().index.tolist()
+        data = [per_article.loc[per_article["outlet"] == o, "boilerplate_ratio"].to_numpy() for o in order]
+        ax.boxplot(data, orientation="horizontal", widths=0.5, showfliers=False,
+                   medianprops={"color": "#D55E00", "linewidth": 2})
+        for i, values in enumerate(data, start=1):
+            jitter = (pd.Series(range(len(values))) % 5 - 2) * 0.06
+            ax.scatter(values, i + jitter, s=14, color="#0072B2", alpha=0.7, zorder=3)
+        ax.set_yticks(range(1, len(order) + 1), order)
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("share of the article's characters that are boilerplate")
+        ax.grid(axis="x")
+        sizes = per_article["outlet"].value_counts()
+        eligible = [o for o in order if sizes[o] >= MIN_ARTICLES_FOR_CLAIM] or order
+        top = eligible[-1]
+        ax.set_title(f"{top} carries the most boilerplate (median {per_article.loc[per_article.outlet == top, 'boilerplate_ratio'].median():.0%} of characters)")
+        _caption(fig, caption or f"{len(per_article)} articles; made {date.today().isoformat()}")
+    return fig
+
+
+def plot_boilerplate_kinds(kinds: pd.DataFrame, *, caption: str | None = None) -> Figure:
+    """Stacked horizontal bars: what each outlet's boilerplate is made of (share of characters)."""
+    with plt.style.context(paths.STYLE_FILE):
+        fig = Figure(figsize=(9, 0.5 * max(3, kinds["outlet"].nunique()) + 1.5))
+        ax = fig.subplots()
+        if kinds.empty:
+            ax.text(0.5, 0.5, "no boilerplate matches the filters", ha="center", va="center", transform=ax.transAxes)
+            ax.set_title("Kinds of boilerplate")
+            return fig
+        table = kinds.pivot_table(index="outlet", columns="kind", values="share", fill_value=0)
+        table = table[table.sum().sort_values(ascending=False).index]
+        left = None
+        for kind in table.columns:
+            ax.barh(table.index, table[kind], left=left, label=kind, color=KIND_COLOURS.get(kind, "#999999"))
+            left = table[kind] if left is None else left + table[kind]
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("share of the outlet's boilerplate characters")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.grid(axis="x")
+        overall = kinds.groupby("kind")["chars"].sum().idxmax()
+        ax.set_title(f"Across outlets, '{overall}' boilerplate takes the most characters")
+        _caption(fig, caption or f"made {date.today().isoformat()}")
+    return fig
+
+
+def _trend_title(over_time: pd.DataFrame) -> str:
+    if over_time.empty:
+        return "Boilerplate share over time"
+    by_period = over_time.groupby("period").apply(
+        lambda g: (g["mean_ratio"] * g["n_articles"]).sum() / g["n_articles"].sum(), include_groups=False).sort_index()
+    first, last = by_period.iloc[0], by_period.iloc[-1]
+    spread = over_time.groupby("outlet")["mean_ratio"].agg(lambda s: s.max() - s.min()).max()
+    if abs(last - first) < 0.05:
+        return f"Boilerplate share holds near {by_period.mean():.0%} over time (largest swing in one outlet: {spread:.0%})"
+    return f"Boilerplate share {'rose' if last > first else 'fell'} from {first:.0%} to {last:.0%} over the period"
+
+
+def plot_ratio_over_time(over_time: pd.DataFrame, *, caption: str | None = None) -> Figure:
+    """Mean boilerplate ratio per period, one line per outlet."""
+    with plt.style.context(paths.STYLE_FILE):
+        fig = Figure()
+        ax = fig.subplots()
+        if over_time.empty:
+            ax.text(0.5, 0.5, "no dated articles match the filters", ha="center", va="center", transform=ax.transAxes)
+        else:
+            periods = sorted(over_time["period"].unique())
+            pos = {p: i for i, p in enumerate(periods)}
+            for outlet, g in over_time.groupby("outlet"):
+                ax.plot([pos[p] for p in g["period"]], g["mean_ratio"], marker="o", label=outlet)
+            ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right")
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("mean boilerplate share")
+        ax.set_title(_trend_title(over_time))
+        _caption(fig, caption or f"made {date.today().isoformat()}")
+    return fig

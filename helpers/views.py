@@ -51,3 +51,89 @@ def filter_articles(articles: pd.DataFrame, *, since: str | None = None, until: 
     if outlets:
         mask &= articles["outlet"].isin(list(outlets))
     return articles[mask]
+
+
+# --------------------------------------------------------------------------- boilerplate views
+def with_months(articles: pd.DataFrame) -> pd.DataFrame:
+    """articles plus ``date`` (publication day) and ``month`` (``YYYY-MM``) columns."""
+    dates = publication_dates(articles)
+    return articles.assign(date=dates, month=dates.dt.strftime("%Y-%m"))
+
+
+def boilerplate_by_article(articles: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """One row per article: article_id, outlet, date, month, title, content_chars,
+    boilerplate_chars, boilerplate_ratio, n_paragraphs, n_boilerplate."""
+    from .segment import article_ratios
+
+    ratios = article_ratios(segments)
+    counts = segments.groupby("article_id").agg(n_paragraphs=("para_no", "size"),
+                                                n_boilerplate=("label", lambda s: int((s == "boilerplate").sum())))
+    base = with_months(articles)[["article_id", "outlet", "date", "month", "title"]]
+    out = base.merge(ratios, on="article_id", how="left").merge(counts, on="article_id", how="left")
+    return out.fillna({"content_chars": 0, "boilerplate_chars": 0, "boilerplate_ratio": 0.0,
+                       "n_paragraphs": 0, "n_boilerplate": 0})
+
+
+def boilerplate_kinds(articles: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Characters of boilerplate per outlet and kind: outlet, kind, chars, share (of the outlet's
+    boilerplate characters)."""
+    bp = segments[segments["label"] == "boilerplate"].merge(articles[["article_id", "outlet"]], on="article_id")
+    out = bp.groupby(["outlet", "kind"])["n_chars"].sum().rename("chars").reset_index()
+    out["share"] = (out["chars"] / out.groupby("outlet")["chars"].transform("sum")).round(4)
+    return out.sort_values(["outlet", "chars"], ascending=[True, False], ignore_index=True)
+
+
+def ratio_over_time(per_article: pd.DataFrame, *, freq: str = "Q") -> pd.DataFrame:
+    """Mean boilerplate ratio per period and outlet: period, outlet, mean_ratio, n_articles."""
+    dated = per_article.dropna(subset=["date"])
+    period = dated["date"].dt.to_period(freq).astype(str)
+    out = (dated.assign(period=period).groupby(["period", "outlet"])
+           .agg(mean_ratio=("boilerplate_ratio", "mean"), n_articles=("article_id", "size")).reset_index())
+    out["mean_ratio"] = out["mean_ratio"].round(4)
+    return out
+
+
+def filter_segments(segments: pd.DataFrame, articles: pd.DataFrame, *, outlets=None, since=None, until=None,
+                    kinds=None) -> pd.DataFrame:
+    """Segments of the articles that pass :func:`filter_articles`; with ``kinds``, boilerplate
+    segments of those kinds plus all content segments."""
+    keep = filter_articles(articles, since=since, until=until, outlets=outlets)["article_id"]
+    out = segments[segments["article_id"].isin(keep)]
+    if kinds:
+        out = out[(out["label"] == "content") | out["kind"].isin(list(kinds))]
+    return out
+
+
+LABEL_COLOURS = {"content": "#E8F1FA", "boilerplate": "#FBE9D9"}
+
+
+def article_html(segments: pd.DataFrame, article_id: str, *, title: str = "", highlight_kinds=None) -> str:
+    """An article's paragraphs as HTML, coloured by label, each with its kind and reason.
+
+    All article text is escaped: a title or paragraph containing ``<script>`` shows as text.
+    """
+    import html
+
+    rows = segments[segments["article_id"] == article_id].sort_values("para_no")
+    parts = [f'<div class="techreg-article"><h3>{html.escape(title or str(article_id))}</h3>']
+    for r in rows.itertuples():
+        colour = LABEL_COLOURS.get(r.label, "#ffffff")
+        strong = highlight_kinds and r.kind in highlight_kinds
+        border = "border-left:4px solid #D55E00;" if strong else "border-left:4px solid #cccccc;"
+        parts.append(
+            f'<div style="background:{colour};{border}padding:4px 8px;margin:3px 0">'
+            f'<div style="font-size:11px;color:#555">#{int(r.para_no)} · <b>{html.escape(r.label)}</b>'
+            f'{" · " + html.escape(r.kind) if r.label != "content" else ""} · {html.escape(r.reason)}</div>'
+            f"<div>{html.escape(r.text)}</div></div>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def content_only(articles: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """The cleaned corpus: article metadata plus ``text`` made of its content paragraphs only."""
+    content = segments[segments["label"] == "content"].sort_values(["article_id", "para_no"])
+    text = content.groupby("article_id")["text"].agg("\n\n".join).rename("text")
+    cols = [c for c in ["article_id", "outlet", "published", "title", "url"] if c in articles.columns]
+    out = articles[cols].merge(text, on="article_id", how="left")
+    out["text"] = out["text"].fillna("")
+    return out

@@ -136,6 +136,14 @@ def test_cli_export(tmp_path):
     assert len(articles) == len(list(paths.SAMPLE_CORPUS_DIR.iterdir()))
     skipped = pd.read_csv(out / "skipped.csv")
     assert list(skipped.columns) == ["path", "reason"] and skipped.empty
+    assert list(articles.columns[-3:]) == ["content_chars", "boilerplate_chars", "boilerplate_ratio"]
+    segments = pd.read_csv(out / "segments.csv", dtype=str, keep_default_na=False)
+    assert list(segments.columns[:7]) == ["article_id", "para_no", "label", "kind", "reason", "n_chars", "text"]
+    assert set(segments.article_id) == set(articles.article_id)
+    per_article = segments.assign(n=segments.n_chars.astype(int)).pivot_table(
+        index="article_id", columns="label", values="n", aggfunc="sum", fill_value=0)
+    merged = articles.set_index("article_id").join(per_article)
+    assert (merged.content_chars.astype(int) == merged.content).all()
 
 
 @pytest.mark.parametrize("make_folder", [False, True])

@@ -1,0 +1,67 @@
+"""Widget logic without a browser: set control values, assert on what the view shows."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import load_articles  # noqa: E402
+from helpers.segment import label_paragraphs  # noqa: E402
+from helpers.views import article_html, content_only  # noqa: E402
+from helpers.widgets import BoilerplateExplorer, render_boilerplate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def sample():
+    articles = load_articles()
+    return articles, label_paragraphs(articles)
+
+
+def test_render_boilerplate_filters(sample):
+    articles, segments = sample
+    view = render_boilerplate(articles, segments, outlets=["Sino Markets Daily"], since="2021-01-01", until="2021-12-31")
+    assert set(view.per_article.outlet) == {"Sino Markets Daily"}
+    assert view.per_article.date.min() >= pd.Timestamp("2021-01-01")
+    assert view.article_ids and view.article_ids[0] in view.article_html or view.article_html
+    paywall = render_boilerplate(articles, segments, kind="paywall")
+    assert set(paywall.kinds.kind) == {"paywall"}
+    assert "Sino Markets Daily" in set(paywall.per_article.outlet)
+
+
+def test_explorer_controls_drive_the_view(sample):
+    articles, segments = sample
+    explorer = BoilerplateExplorer(articles, segments)
+    assert len(explorer.view.per_article) == len(articles)
+    explorer.outlet.value = ("Harbour Ledger",)
+    assert set(explorer.view.per_article.outlet) == {"Harbour Ledger"}
+    assert all(aid.startswith("hl_") for _, aid in explorer.article.options)
+    assert explorer.article.value.startswith("hl_")
+    assert ">11</b> articles" in explorer.summary.value
+    first_month, _ = explorer.dates.value
+    explorer.dates.value = ("2021-01", "2021-12")
+    assert explorer.view.per_article.date.dt.year.eq(2021).all()
+    explorer.kind.value = "caption"
+    assert "border-left:4px solid #D55E00" in explorer.viewer.value  # the chosen kind is highlighted
+    chosen = explorer.article.options[-1][1]
+    explorer.article.value = chosen
+    title = articles.set_index("article_id").title[chosen]
+    assert title.replace("'", "&#x27;") in explorer.viewer.value
+
+
+def test_article_html_escapes_untrusted_text():
+    segments = pd.DataFrame({"article_id": ["x", "x"], "para_no": [1, 2],
+                             "text": ["<script>alert('p')</script> and <b>bold</b>", "Share this"],
+                             "label": ["content", "boilerplate"], "kind": ["content", "share"],
+                             "reason": ["<i>reason</i>", "share widget"]})
+    html = article_html(segments, "x", title="<img src=x onerror=alert(1)>")
+    assert "<script>" not in html and "<img" not in html and "<b>bold" not in html and "<i>reason" not in html
+    assert "&lt;script&gt;alert(&#x27;p&#x27;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_content_only(sample):
+    articles, segments = sample
+    clean = content_only(articles, segments).set_index("article_id")
+    seed = clean.loc["000_5d0ddcd6d725a7e5", "text"]
+    assert seed.count("\n\n") == 5 and "Contact reporter" not in seed
