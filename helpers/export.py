@@ -7,6 +7,7 @@ import pandas as pd
 
 from . import schema
 from .corpus import load_corpus
+from .entities import extract_mentions
 from .segment import article_ratios, label_paragraphs
 
 
@@ -14,7 +15,8 @@ def export_tables(corpus_dir: str | Path, out_dir: str | Path, **load_options) -
     """Run the pipeline on ``corpus_dir`` and write its tables to ``out_dir``.
 
     Writes ``articles.csv`` (``schema.EXPORT_ARTICLE_COLUMNS``), ``skipped.csv``
-    (``path, reason``) and ``segments.csv`` (``schema.EXPORT_SEGMENT_COLUMNS``).  Returns {table name: file written}.  Raises
+    (``path, reason``), ``segments.csv`` (``schema.EXPORT_SEGMENT_COLUMNS``) and ``mentions.csv``
+    (``schema.MENTION_COLUMNS``, content paragraphs only).  Returns {table name: file written}.  Raises
     :class:`helpers.corpus.CorpusError` for a missing or empty folder.
     """
     corpus = load_corpus(corpus_dir, **load_options)
@@ -29,6 +31,7 @@ def export_tables(corpus_dir: str | Path, out_dir: str | Path, **load_options) -
         "articles": articles[schema.EXPORT_ARTICLE_COLUMNS],
         "skipped": corpus.skipped,
         "segments": segments[schema.EXPORT_SEGMENT_COLUMNS],
+        "mentions": extract_mentions(segments)[schema.MENTION_COLUMNS],
     }
     written = {}
     for name, frame in tables.items():

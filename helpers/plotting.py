@@ -164,3 +164,88 @@ def plot_ratio_over_time(over_time: pd.DataFrame, *, caption: str | None = None)
         ax.set_title(_trend_title(over_time))
         _caption(fig, caption or f"made {date.today().isoformat()}")
     return fig
+
+
+TYPE_COLOURS = {"regulator": "#0072B2", "government_body": "#56B4E9", "company": "#E69F00", "law_or_policy": "#009E73",
+                "person": "#CC79A7", "place": "#999999", "media": "#D55E00"}
+
+
+def plot_top_entities(counts: pd.DataFrame, *, n: int = 15, value: str = "n_articles", caption: str | None = None) -> Figure:
+    """Horizontal bars: the ``n`` most-mentioned entities, coloured by type."""
+    top = counts.sort_values(value, ascending=False).head(n).iloc[::-1]
+    with plt.style.context(paths.STYLE_FILE):
+        fig = Figure(figsize=(9, 0.32 * max(len(top), 4) + 1.4))
+        ax = fig.subplots()
+        if top.empty:
+            ax.text(0.5, 0.5, "no mentions match the filters", ha="center", va="center", transform=ax.transAxes)
+            ax.set_title("Most-mentioned entities")
+            return fig
+        colours = [TYPE_COLOURS.get(t, "#999999") for t in top["entity_type"]]
+        ax.barh(top["entity"], top[value], color=colours)
+        handles = [plt.Rectangle((0, 0), 1, 1, color=TYPE_COLOURS[t]) for t in TYPE_COLOURS if t in set(top["entity_type"])]
+        ax.legend(handles, [t for t in TYPE_COLOURS if t in set(top["entity_type"])], loc="lower right")
+        ax.set_xlabel("articles mentioning it" if value == "n_articles" else "mentions")
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        leader = top.iloc[-1]
+        ax.set_title(f"{leader['entity']} leads: named in {int(leader[value])} "
+                     f"{'articles' if value == 'n_articles' else 'mentions'}")
+        _caption(fig, caption or f"content paragraphs only unless stated; made {date.today().isoformat()}")
+    return fig
+
+
+def plot_mentions_over_time(over_time: pd.DataFrame, *, value: str = "n_articles", caption: str | None = None) -> Figure:
+    """Lines: per period (``period`` column) and entity, articles mentioning it."""
+    with plt.style.context(paths.STYLE_FILE):
+        fig = Figure()
+        ax = fig.subplots()
+        if over_time.empty:
+            ax.text(0.5, 0.5, "no mentions match the filters", ha="center", va="center", transform=ax.transAxes)
+            ax.set_title("Mentions over time")
+            return fig
+        periods = sorted(over_time["period"].unique())
+        periods = [str(p) for p in pd.period_range(periods[0], periods[-1], freq=pd.Period(periods[0]).freq)]
+        pos = {p: i for i, p in enumerate(periods)}
+        for entity, g in over_time.groupby("entity"):
+            series = g.set_index("period")[value].reindex(periods, fill_value=0)
+            ax.plot(range(len(periods)), series.to_numpy(), marker="o", markersize=3, label=entity)
+        step = max(1, len(periods) // 12)
+        ax.set_xticks(list(pos.values())[::step], periods[::step], rotation=45, ha="right")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.set_ylabel("articles mentioning it" if value == "n_articles" else "mentions")
+        peak = over_time.sort_values(value).iloc[-1]
+        ax.set_title(f"Peak: {peak['entity']} in {peak['period']} ({int(peak[value])} articles)")
+        _caption(fig, caption or f"made {date.today().isoformat()}")
+    return fig
+
+
+def plot_cooccurrence(cooc: pd.DataFrame, *, max_rows: int = 12, max_cols: int = 15, caption: str | None = None) -> Figure:
+    """Heatmap: how many articles name both the row entity (e.g. a regulator) and the column entity."""
+    with plt.style.context(paths.STYLE_FILE):
+        if cooc.empty:
+            fig = Figure()
+            ax = fig.subplots()
+            ax.text(0.5, 0.5, "no co-mentions match the filters", ha="center", va="center", transform=ax.transAxes)
+            ax.set_title("Who is mentioned with whom")
+            return fig
+        rows = cooc.groupby("row_entity")["n"].sum().sort_values(ascending=False).head(max_rows).index
+        cols = cooc.groupby("col_entity")["n"].sum().sort_values(ascending=False).head(max_cols).index
+        table = cooc.pivot_table(index="row_entity", columns="col_entity", values="n", fill_value=0).reindex(
+            index=rows, columns=cols, fill_value=0)
+        fig = Figure(figsize=(1.0 + 0.55 * len(cols) + 3.5, 0.45 * len(rows) + 2.5))
+        ax = fig.subplots()
+        im = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto")
+        ax.set_xticks(range(len(cols)), cols, rotation=50, ha="right")
+        ax.set_yticks(range(len(rows)), rows)
+        ax.grid(False)
+        vmax = table.to_numpy().max()
+        for i in range(len(rows)):
+            for j in range(len(cols)):
+                v = int(table.iat[i, j])
+                if v:
+                    ax.text(j, i, str(v), ha="center", va="center", fontsize=8, color="white" if v > vmax / 2 else "black")
+        fig.colorbar(im, ax=ax, label="articles naming both", shrink=0.8)
+        top = cooc.iloc[0]
+        ax.set_title(f"Most frequent pair: {top['row_entity']} with {top['col_entity']} ({top['n']} articles)")
+        _caption(fig, caption or f"made {date.today().isoformat()}")
+    return fig

@@ -35,3 +35,6 @@ EXPORT_ARTICLE_COLUMNS = [
 # segments: one row per paragraph (helpers.segment.label_paragraphs)
 SEGMENT_COLUMNS = ["article_id", "para_no", "text", "label", "kind", "reason", "score", "n_chars"]
 EXPORT_SEGMENT_COLUMNS = ["article_id", "para_no", "label", "kind", "reason", "n_chars", "text", "score"]
+
+# mentions: one row per entity mention (helpers.entities.extract_mentions)
+MENTION_COLUMNS = ["article_id", "para_no", "start", "end", "surface", "entity", "entity_type", "matched_by"]

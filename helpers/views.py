@@ -137,3 +137,64 @@ def content_only(articles: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame
     out = articles[cols].merge(text, on="article_id", how="left")
     out["text"] = out["text"].fillna("")
     return out
+
+
+# --------------------------------------------------------------------------- entity views
+def label_mentions(mentions: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """mentions plus the ``label`` (content / boilerplate) of the paragraph each sits in."""
+    labels = segments[["article_id", "para_no", "label"]]
+    return mentions.merge(labels, on=["article_id", "para_no"], how="left")
+
+
+def filter_mentions(mentions: pd.DataFrame, articles: pd.DataFrame, *, entity_type=None, entities=None, outlets=None,
+                    since=None, until=None, content_only: bool = True) -> pd.DataFrame:
+    """Mentions of the chosen type/entities in articles passing :func:`filter_articles`;
+    ``content_only`` drops mentions in boilerplate paragraphs (needs a ``label`` column)."""
+    keep = filter_articles(articles, since=since, until=until, outlets=outlets)["article_id"]
+    out = mentions[mentions["article_id"].isin(keep)]
+    if content_only and "label" in out.columns:
+        out = out[out["label"] == "content"]
+    if entity_type:
+        out = out[out["entity_type"] == entity_type]
+    if entities:
+        out = out[out["entity"].isin(list(entities))]
+    return out
+
+
+def keyword_in_context(mentions: pd.DataFrame, segments: pd.DataFrame, entity: str, *, width: int = 70,
+                       limit: int | None = 50) -> pd.DataFrame:
+    """Each mention of ``entity`` with the text around it: article_id, para_no, left, surface, right."""
+    rows = mentions[mentions["entity"] == entity].merge(segments[["article_id", "para_no", "text"]],
+                                                        on=["article_id", "para_no"], how="left")
+    if limit:
+        rows = rows.head(limit)
+    out = pd.DataFrame({
+        "article_id": rows["article_id"], "para_no": rows["para_no"],
+        "left": [t[max(0, s - width):s] for t, s in zip(rows["text"], rows["start"])],
+        "surface": rows["surface"],
+        "right": [t[e:e + width] for t, e in zip(rows["text"], rows["end"])],
+    })
+    return out.reset_index(drop=True)
+
+
+def kwic_html(kwic: pd.DataFrame) -> str:
+    """A keyword-in-context table as HTML, every piece of article text escaped."""
+    import html
+
+    lines = ['<table class="techreg-kwic" style="font-family:monospace;font-size:12px">']
+    for r in kwic.itertuples():
+        lines.append(f'<tr><td style="color:#777">{html.escape(str(r.article_id))}</td>'
+                     f'<td style="text-align:right">{html.escape(r.left)}</td>'
+                     f'<td><b style="color:#D55E00">{html.escape(r.surface)}</b></td><td>{html.escape(r.right)}</td></tr>')
+    lines.append("</table>")
+    return "\n".join(lines)
+
+
+def boilerplate_effect(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Per entity: articles mentioning it in content, articles mentioning it anywhere (boilerplate
+    included), and the difference: entity, entity_type, n_content, n_all, extra_from_boilerplate."""
+    content = mentions[mentions["label"] == "content"].groupby(["entity", "entity_type"])["article_id"].nunique()
+    everything = mentions.groupby(["entity", "entity_type"])["article_id"].nunique()
+    out = pd.DataFrame({"n_content": content, "n_all": everything}).fillna(0).astype(int).reset_index()
+    out["extra_from_boilerplate"] = out["n_all"] - out["n_content"]
+    return out.sort_values(["extra_from_boilerplate", "n_all"], ascending=False, ignore_index=True)

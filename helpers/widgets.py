@@ -109,7 +109,6 @@ class BoilerplateExplorer:
         self.chart.clear_output(wait=True)
         with self.chart:
             display(view.figure)
-        plt.close(view.figure)
         return view
 
     def _on_filter(self, _change=None):
@@ -125,6 +124,97 @@ class BoilerplateExplorer:
     def widget(self) -> w.Widget:
         controls = w.VBox([w.HBox([self.outlet, w.VBox([self.dates, self.kind])]), self.summary])
         return w.VBox([controls, self.chart, self.article, self.viewer])
+
+    def _ipython_display_(self):
+        display(self.widget())
+
+
+# --------------------------------------------------------------------------- entities
+@dataclass
+class EntityView:
+    """What the entity explorer shows for one set of filter values."""
+
+    counts: pd.DataFrame       # entity, entity_type, n_articles (at least min_count)
+    over_time: pd.DataFrame    # period, entity, n_articles
+    figure: plt.Figure
+
+
+def render_entities(mentions: pd.DataFrame, articles: pd.DataFrame, *, entity_type=None, entities=None, outlets=None,
+                    since=None, until=None, content_only: bool = True, min_count: int = 1,
+                    freq: str = "M", top_n: int = 6) -> EntityView:
+    """Filter and count mentions; chart the chosen entities (or the top ``top_n``) over time."""
+    from .entities import count_mentions
+
+    chosen = views.filter_mentions(mentions, articles, entity_type=entity_type, outlets=outlets, since=since,
+                                   until=until, content_only=content_only)
+    counts = count_mentions(chosen, articles)
+    counts = counts[counts["n_articles"] >= min_count].reset_index(drop=True)
+    names = list(entities) if entities else counts["entity"].head(top_n).tolist()
+    over_time = count_mentions(chosen[chosen["entity"].isin(names)], articles, by=["entity"], freq=freq)
+    return EntityView(counts, over_time, plotting.plot_mentions_over_time(over_time))
+
+
+class EntityExplorer:
+    """Entity type, entities (following the type), outlets, months, content-only and minimum count."""
+
+    def __init__(self, mentions: pd.DataFrame, articles: pd.DataFrame):
+        self.mentions, self.articles = mentions, articles
+        types = sorted(mentions["entity_type"].unique())
+        months = month_options(articles)
+        outlets = sorted(articles["outlet"].unique())
+        self.entity_type = w.Dropdown(options=[ALL] + types, value="regulator" if "regulator" in types else ALL,
+                                      description="Type")
+        self.entities = w.SelectMultiple(options=[], description="Entities", rows=8, layout=w.Layout(width="420px"))
+        self.outlet = w.SelectMultiple(options=outlets, value=tuple(outlets), description="Outlets", rows=min(8, len(outlets)))
+        self.dates = w.SelectionRangeSlider(options=months, index=(0, len(months) - 1), description="Months",
+                                            continuous_update=False, layout=w.Layout(width="520px"))
+        self.content_only = w.Checkbox(value=True, description="content paragraphs only")
+        self.min_count = w.IntSlider(value=1, min=1, max=20, description="Min articles", continuous_update=False)
+        self.summary = w.HTML()
+        self.chart = w.Output()
+        self.table = w.Output()
+        self.view: EntityView | None = None
+        self._update_entity_options()
+        self.entity_type.observe(self._on_type, names="value")
+        for control in (self.entities, self.outlet, self.dates, self.content_only, self.min_count):
+            control.observe(lambda _change: self.refresh(), names="value")
+        self.refresh()
+
+    def _update_entity_options(self):
+        frame = self.mentions if self.entity_type.value == ALL else \
+            self.mentions[self.mentions["entity_type"] == self.entity_type.value]
+        ranked = frame.groupby("entity")["article_id"].nunique().sort_values(ascending=False)
+        self.entities.options = ranked.index.tolist()
+
+    def _on_type(self, _change):
+        self.entities.value = ()
+        self._update_entity_options()
+        self.refresh()
+
+    def params(self) -> dict:
+        first, last = self.dates.value
+        return {"entity_type": None if self.entity_type.value == ALL else self.entity_type.value,
+                "entities": list(self.entities.value), "outlets": list(self.outlet.value),
+                "since": f"{first}-01" if first != "(undated)" else None,
+                "until": _month_end(last) if last != "(undated)" else None,
+                "content_only": self.content_only.value, "min_count": self.min_count.value}
+
+    def refresh(self) -> EntityView:
+        self.view = render_entities(self.mentions, self.articles, **self.params())
+        self.summary.value = (f"<b>{len(self.view.counts)}</b> entities named in at least "
+                              f"{self.min_count.value} article(s)")
+        self.chart.clear_output(wait=True)
+        with self.chart:
+            display(self.view.figure)
+        self.table.clear_output(wait=True)
+        with self.table:
+            display(self.view.counts.head(20))
+        return self.view
+
+    def widget(self) -> w.Widget:
+        left = w.VBox([self.entity_type, self.entities])
+        right = w.VBox([self.outlet, self.dates, self.content_only, self.min_count])
+        return w.VBox([w.HBox([left, right]), self.summary, self.chart, self.table])
 
     def _ipython_display_(self):
         display(self.widget())

@@ -33,12 +33,16 @@ def test_environment_yml_matches_pyproject():
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
             pip_section = dep["pip"]
+            for req in pip_section:
+                if not req.startswith("-"):
+                    r = Requirement(req.split("#")[0].strip())
+                    conda[canonicalize_name(r.name)] = str(r.specifier).replace(" ", "")
             continue
         m = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*([<>=!~].*)?", dep.strip())
         assert m, f"unparseable conda spec {dep!r}"
         conda[canonicalize_name(CONDA_TO_PYPI.get(m.group(1), m.group(1)))] = (m.group(2) or "").replace(" ", "")
-    assert pip_section == ["-e ."], "environment.yml must end with pip: [-e .]"
-    assert env["dependencies"][-1] == {"pip": ["-e ."]}
+    assert pip_section and pip_section[-1] == "-e .", "environment.yml must end with pip: [..., -e .]"
+    assert isinstance(env["dependencies"][-1], dict)
     pyproject = _pyproject_requirements()
     assert set(conda) - CONDA_ONLY == set(pyproject)
     for name, spec in pyproject.items():

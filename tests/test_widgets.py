@@ -65,3 +65,27 @@ def test_content_only(sample):
     clean = content_only(articles, segments).set_index("article_id")
     seed = clean.loc["000_5d0ddcd6d725a7e5", "text"]
     assert seed.count("\n\n") == 5 and "Contact reporter" not in seed
+
+
+def test_entity_explorer_controls(sample):
+    from helpers.entities import extract_mentions
+    from helpers.views import label_mentions
+    from helpers.widgets import EntityExplorer
+
+    articles, segments = sample
+    mentions = label_mentions(extract_mentions(segments, include_boilerplate=True), segments)
+    explorer = EntityExplorer(mentions, articles)
+    assert set(explorer.view.counts.entity_type) == {"regulator"}
+    explorer.entity_type.value = "company"
+    assert "Alibaba Group" in explorer.entities.options and "State Administration for Market Regulation" not in explorer.entities.options
+    explorer.entities.value = ("Didi Global", "Meituan")
+    assert set(explorer.view.over_time.entity) == {"Didi Global", "Meituan"}
+    with_bp = None
+    before = explorer.view.counts.set_index("entity").n_articles
+    explorer.content_only.value = False
+    with_bp = explorer.view.counts.set_index("entity").n_articles
+    assert with_bp["Weibo"] > before["Weibo"]  # footers name the outlet's social accounts
+    explorer.min_count.value = 10
+    assert explorer.view.counts.n_articles.min() >= 10
+    explorer.outlet.value = ("Pacific Wire Service",)
+    assert explorer.view.counts.empty or explorer.view.counts.n_articles.max() <= 11
