@@ -7,7 +7,9 @@ import pandas as pd
 
 from . import schema
 from .corpus import load_corpus
+from .dates import extract_dates
 from .entities import extract_mentions
+from .events import extract_events
 from .segment import article_ratios, label_paragraphs
 
 
@@ -15,14 +17,19 @@ def export_tables(corpus_dir: str | Path, out_dir: str | Path, **load_options) -
     """Run the pipeline on ``corpus_dir`` and write its tables to ``out_dir``.
 
     Writes ``articles.csv`` (``schema.EXPORT_ARTICLE_COLUMNS``), ``skipped.csv``
-    (``path, reason``), ``segments.csv`` (``schema.EXPORT_SEGMENT_COLUMNS``) and ``mentions.csv``
-    (``schema.MENTION_COLUMNS``, content paragraphs only).  Returns {table name: file written}.  Raises
+    (``path, reason``), ``segments.csv`` (``schema.EXPORT_SEGMENT_COLUMNS``), ``mentions.csv``
+    (``schema.MENTION_COLUMNS``), ``dates.csv`` (``schema.DATE_COLUMNS``) and ``events.csv``
+    (``schema.EXPORT_EVENT_COLUMNS`` then para_no, date_surface); the last three from content
+    paragraphs only.  Returns {table name: file written}.  Raises
     :class:`helpers.corpus.CorpusError` for a missing or empty folder.
     """
     corpus = load_corpus(corpus_dir, **load_options)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     segments = label_paragraphs(corpus.articles)
+    mentions = extract_mentions(segments)
+    dates = extract_dates(segments, corpus.articles)
+    events = extract_events(segments, mentions, dates)
     articles = corpus.articles.merge(article_ratios(segments), on="article_id", how="left")
     for col in ("content_chars", "boilerplate_chars"):
         articles[col] = articles[col].fillna(0).astype("int64")
@@ -31,7 +38,9 @@ def export_tables(corpus_dir: str | Path, out_dir: str | Path, **load_options) -
         "articles": articles[schema.EXPORT_ARTICLE_COLUMNS],
         "skipped": corpus.skipped,
         "segments": segments[schema.EXPORT_SEGMENT_COLUMNS],
-        "mentions": extract_mentions(segments)[schema.MENTION_COLUMNS],
+        "mentions": mentions[schema.MENTION_COLUMNS],
+        "dates": dates[schema.DATE_COLUMNS],
+        "events": events[schema.EXPORT_EVENT_COLUMNS + [c for c in schema.EVENT_COLUMNS if c not in schema.EXPORT_EVENT_COLUMNS]],
     }
     written = {}
     for name, frame in tables.items():

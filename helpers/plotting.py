@@ -249,3 +249,90 @@ def plot_cooccurrence(cooc: pd.DataFrame, *, max_rows: int = 12, max_cols: int =
         ax.set_title(f"Most frequent pair: {top['row_entity']} with {top['col_entity']} ({top['n']} articles)")
         _caption(fig, caption or f"made {date.today().isoformat()}")
     return fig
+
+
+ACTION_MARKERS = {"fine": "o", "antitrust_probe": "s", "law_passed": "^", "law_effective": "v", "rule_issued": "D",
+                  "campaign": "P", "review": "X", "ipo_halt": "*", "summons": "h", "order": "p", "guidance": "<",
+                  "other": "."}
+
+
+ACTION_COLOURS = {"fine": "#D55E00", "antitrust_probe": "#E69F00", "law_passed": "#009E73", "law_effective": "#44AA99",
+                  "rule_issued": "#0072B2", "campaign": "#CC79A7", "review": "#332288", "ipo_halt": "#000000",
+                  "summons": "#882255", "order": "#56B4E9", "guidance": "#999999", "other": "#BBBBBB"}
+
+
+def plot_timeline(events: pd.DataFrame, reference: pd.DataFrame | None = None, *, lane: str = "agency",
+                  max_lanes: int = 12, caption: str | None = None) -> Figure:
+    """Events on a time axis, one lane per agency (or action type); fines sized by amount; the
+    reference timeline overlaid as grey bars in the same lanes.
+
+    ``events``: merged or extracted events (date, precision, agency, action_type, amount_cny, and
+    n_articles if merged).  ``reference``: timeline rows (date, agency with ``;``-separated names).
+    """
+    from .views import event_start
+
+    ev = events.assign(start=event_start(events["date"])).dropna(subset=["start"]).reset_index(drop=True)
+    ref = None
+    if reference is not None and not reference.empty:
+        ref = reference.assign(start=pd.to_datetime(reference["date"])).assign(
+            agency=reference["agency"].str.split(";")).explode("agency")
+        ref = ref[ref["agency"].fillna("") != ""]
+    lanes_from = pd.concat([ev[lane]] + ([ref[lane]] if ref is not None and lane in ref else []))
+    lanes = lanes_from.value_counts().head(max_lanes).index.tolist()[::-1]
+    with plt.style.context(paths.STYLE_FILE):
+        fig = Figure(figsize=(10, 0.42 * max(len(lanes), 4) + 1.8))
+        ax = fig.subplots()
+        if not lanes:
+            ax.text(0.5, 0.5, "no events match the filters", ha="center", va="center", transform=ax.transAxes)
+            ax.set_title("Policy timeline")
+            return fig
+        y = {name: i for i, name in enumerate(lanes)}
+        if ref is not None and lane in ref:
+            r = ref[ref[lane].isin(lanes)]
+            ax.scatter(r["start"], r[lane].map(y), marker="|", s=400, color="#BBBBBB", linewidths=3,
+                       label="reference timeline", zorder=1)
+        e = ev[ev[lane].isin(lanes)]
+        amounts = pd.to_numeric(e.get("amount_cny"), errors="coerce").fillna(0)
+        sizes = 30 + 300 * (amounts / amounts.max()) ** 0.5 if amounts.max() > 0 else pd.Series(30, index=e.index)
+        colours = ACTION_COLOURS
+        for action, g in e.groupby("action_type"):
+            ax.scatter(g["start"], g[lane].map(y), s=sizes[g.index], marker=ACTION_MARKERS.get(action, "o"),
+                       color=colours.get(action, "#000000"), alpha=0.8, label=action.replace("_", " "), zorder=3,
+                       edgecolors="white", linewidths=0.5)
+        ax.set_yticks(range(len(lanes)), lanes)
+        ax.grid(axis="x")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), markerscale=0.7)
+        busiest = e["start"].dt.to_period("Q").value_counts()
+        title = f"Regulatory actions cluster in {busiest.idxmax()}" if not busiest.empty else "Policy timeline"
+        ax.set_title(title)
+        _caption(fig, caption or f"{len(e)} extracted events; grey bars: reference timeline; fines sized by amount; "
+                                 f"made {date.today().isoformat()}")
+    return fig
+
+
+def plot_event_coverage(articles_per_month: pd.DataFrame, events: pd.DataFrame, *, caption: str | None = None) -> Figure:
+    """Bars: articles per month; line: extracted events dated in that month."""
+    from .views import event_start
+
+    months = articles_per_month.groupby("month")["n_articles"].sum()
+    ev_months = event_start(events["date"]).dropna().dt.strftime("%Y-%m").value_counts()
+    index = sorted(set(months.index) | set(ev_months.index))
+    if index:
+        index = [str(p) for p in pd.period_range(index[0], index[-1], freq="M")]
+    with plt.style.context(paths.STYLE_FILE):
+        fig = Figure()
+        ax = fig.subplots()
+        if not index:
+            ax.text(0.5, 0.5, "no dated articles", ha="center", va="center", transform=ax.transAxes)
+            return fig
+        x = range(len(index))
+        ax.bar(x, months.reindex(index, fill_value=0), color="#56B4E9", label="articles published")
+        ax.plot(x, ev_months.reindex(index, fill_value=0), color="#D55E00", marker="o", markersize=3,
+                label="events dated in the month")
+        step = max(1, len(index) // 12)
+        ax.set_xticks(list(x)[::step], index[::step], rotation=45, ha="right")
+        ax.legend(loc="upper right")
+        peak = ev_months.idxmax() if not ev_months.empty else "n/a"
+        ax.set_title(f"Most dated events fall in {peak}")
+        _caption(fig, caption or f"made {date.today().isoformat()}")
+    return fig

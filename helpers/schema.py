@@ -38,3 +38,11 @@ EXPORT_SEGMENT_COLUMNS = ["article_id", "para_no", "label", "kind", "reason", "n
 
 # mentions: one row per entity mention (helpers.entities.extract_mentions)
 MENTION_COLUMNS = ["article_id", "para_no", "start", "end", "surface", "entity", "entity_type", "matched_by"]
+
+# dates: one row per date expression (helpers.dates.extract_dates)
+DATE_COLUMNS = ["article_id", "para_no", "start", "end", "surface", "value", "precision", "start_date", "end_date", "rule"]
+
+# events: one row per (sentence, acting agency) (helpers.events.extract_events)
+EVENT_COLUMNS = ["article_id", "date", "precision", "agency", "companies", "action_type", "amount_cny", "sentence",
+                 "para_no", "date_surface"]
+EXPORT_EVENT_COLUMNS = ["article_id", "date", "precision", "agency", "companies", "action_type", "amount_cny", "sentence"]

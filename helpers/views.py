@@ -198,3 +198,61 @@ def boilerplate_effect(mentions: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"n_content": content, "n_all": everything}).fillna(0).astype(int).reset_index()
     out["extra_from_boilerplate"] = out["n_all"] - out["n_content"]
     return out.sort_values(["extra_from_boilerplate", "n_all"], ascending=False, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- timeline views
+def event_start(dates: pd.Series) -> pd.Series:
+    """First calendar day of ISO values at any precision (2021-07-23, 2021-W29, 2021-07, 2021-Q3, 2021)."""
+    def first_day(v: str):
+        v = str(v)
+        try:
+            if "-W" in v:
+                return pd.Timestamp.fromisocalendar(int(v[:4]), int(v[6:8]), 1)
+            if "-Q" in v:
+                return pd.Timestamp(int(v[:4]), 3 * (int(v[-1]) - 1) + 1, 1)
+            return pd.Timestamp(v)
+        except (ValueError, TypeError):
+            return pd.NaT
+    return dates.map(first_day)
+
+
+def filter_events(events: pd.DataFrame, *, since=None, until=None, agencies=None, company=None, action_types=None) -> pd.DataFrame:
+    """Events (extracted, merged or reference) within dates, by agency, company and action type.
+
+    Works on any table with ``date``, ``agency``, ``companies`` and ``action_type`` columns; ``agency``
+    may hold several ``;``-separated names (reference rows)."""
+    start = event_start(events["date"])
+    mask = pd.Series(True, index=events.index)
+    if since:
+        mask &= start >= pd.Timestamp(since)
+    if until:
+        mask &= start <= pd.Timestamp(until)
+    if agencies:
+        wanted = set(agencies)
+        mask &= events["agency"].fillna("").map(lambda a: bool(wanted & set(a.split(";"))))
+    if company:
+        mask &= events["companies"].fillna("").map(lambda c: company in c.split(";"))
+    if action_types:
+        mask &= events["action_type"].isin(list(action_types))
+    return events[mask]
+
+
+def events_with_sources(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Extracted events with the outlet and title of the article each came from."""
+    meta = articles[["article_id", "outlet", "title"]]
+    cols = ["date", "agency", "action_type", "companies", "amount_cny", "sentence", "outlet", "title", "article_id"]
+    return events.merge(meta, on="article_id", how="left")[cols].sort_values(["date", "agency"], ignore_index=True)
+
+
+def timeline_narrative(reference: pd.DataFrame) -> list[str]:
+    """One teaching line per covered reference event, grouped under its year, built from the data:
+    ``reference`` is the first table returned by ``events.compare_with_reference``."""
+    lines = []
+    covered = reference[reference["covered"]].sort_values("date")
+    for year, g in covered.groupby(covered["date"].str.slice(0, 4)):
+        lines.append(f"**{year}**: {len(g)} reference events reported in the corpus")
+        for r in g.itertuples():
+            who = r.agency_abbrev or r.agency or "(no agency)"
+            lines.append(f"- {r.date} · {who} · {r.action_type.replace('_', ' ')}: {r.summary} "
+                         f"({r.n_articles} article{'s' if r.n_articles != 1 else ''})")
+    return lines

@@ -218,3 +218,85 @@ class EntityExplorer:
 
     def _ipython_display_(self):
         display(self.widget())
+
+
+# --------------------------------------------------------------------------- timeline
+SOURCES = ("extracted", "reference", "both")
+
+
+@dataclass
+class TimelineView:
+    """What the timeline explorer shows for one set of filter values."""
+
+    events: pd.DataFrame       # merged extracted events after filtering (empty when source is reference)
+    reference: pd.DataFrame    # reference rows after filtering (empty when source is extracted)
+    figure: plt.Figure
+
+
+def render_timeline(merged: pd.DataFrame, reference: pd.DataFrame, *, since=None, until=None, agencies=None,
+                    company=None, action_types=None, source: str = "both", lane: str = "agency") -> TimelineView:
+    """Filter merged events and the reference timeline the same way and draw them."""
+    kw = dict(since=since, until=until, agencies=agencies, company=company, action_types=action_types)
+    events = views.filter_events(merged, **kw) if source in ("extracted", "both") else merged.iloc[0:0]
+    ref = views.filter_events(reference, **kw) if source in ("reference", "both") else reference.iloc[0:0]
+    if source == "reference":
+        # draw reference rows as the events themselves
+        shown = ref.assign(agency=ref["agency"].str.split(";")).explode("agency")
+        fig = plotting.plot_timeline(shown.assign(amount_cny=pd.to_numeric(shown["amount_cny"], errors="coerce")), None, lane=lane)
+    else:
+        fig = plotting.plot_timeline(events, ref if source == "both" else None, lane=lane)
+    return TimelineView(events, ref, fig)
+
+
+class TimelineExplorer:
+    """Date range, agency, company, action type and extracted-vs-reference controls over the timeline."""
+
+    def __init__(self, merged: pd.DataFrame, reference: pd.DataFrame, articles: pd.DataFrame):
+        self.merged, self.reference = merged, reference
+        months = month_options(articles)
+        ref_months = sorted(reference["date"].str.slice(0, 7))
+        if ref_months:
+            months = [str(p) for p in pd.period_range(min(months[0], ref_months[0]), max(months[-1], ref_months[-1]), freq="M")]
+        agencies = sorted(set(merged["agency"]) | {a for v in reference["agency"] for a in v.split(";") if a})
+        companies = sorted({c for v in pd.concat([merged["companies"], reference["companies"]]).fillna("")
+                            for c in str(v).split(";") if c})
+        actions = sorted(set(merged["action_type"]) | set(reference["action_type"]))
+        self.dates = w.SelectionRangeSlider(options=months, index=(0, len(months) - 1), description="Months",
+                                            continuous_update=False, layout=w.Layout(width="560px"))
+        self.agency = w.SelectMultiple(options=agencies, description="Agencies", rows=8, layout=w.Layout(width="420px"))
+        self.company = w.Dropdown(options=[ALL] + companies, value=ALL, description="Company")
+        self.action = w.SelectMultiple(options=actions, description="Actions", rows=8)
+        self.source = w.ToggleButtons(options=SOURCES, value="both", description="Show")
+        self.summary = w.HTML()
+        self.chart = w.Output()
+        self.table = w.Output()
+        self.view: TimelineView | None = None
+        for control in (self.dates, self.agency, self.company, self.action, self.source):
+            control.observe(lambda _change: self.refresh(), names="value")
+        self.refresh()
+
+    def params(self) -> dict:
+        first, last = self.dates.value
+        return {"since": f"{first}-01", "until": _month_end(last), "agencies": list(self.agency.value) or None,
+                "company": None if self.company.value == ALL else self.company.value,
+                "action_types": list(self.action.value) or None, "source": self.source.value}
+
+    def refresh(self) -> TimelineView:
+        self.view = render_timeline(self.merged, self.reference, **self.params())
+        self.summary.value = (f"<b>{len(self.view.events)}</b> extracted events, "
+                              f"<b>{len(self.view.reference)}</b> reference events")
+        self.chart.clear_output(wait=True)
+        with self.chart:
+            display(self.view.figure)
+        self.table.clear_output(wait=True)
+        with self.table:
+            cols = ["date", "agency", "action_type", "companies", "n_articles", "sentence"]
+            display(self.view.events[cols].head(25) if not self.view.events.empty else self.view.reference.head(25))
+        return self.view
+
+    def widget(self) -> w.Widget:
+        controls = w.VBox([self.dates, w.HBox([self.agency, w.VBox([self.company, self.action])]), self.source])
+        return w.VBox([controls, self.summary, self.chart, self.table])
+
+    def _ipython_display_(self):
+        display(self.widget())

@@ -89,3 +89,27 @@ def test_entity_explorer_controls(sample):
     assert explorer.view.counts.n_articles.min() >= 10
     explorer.outlet.value = ("Pacific Wire Service",)
     assert explorer.view.counts.empty or explorer.view.counts.n_articles.max() <= 11
+
+
+def test_timeline_explorer_controls(sample):
+    from helpers.dates import extract_dates
+    from helpers.entities import extract_mentions
+    from helpers.events import extract_events, load_timeline, merge_events
+    from helpers.widgets import TimelineExplorer
+
+    articles, segments = sample
+    merged = merge_events(extract_events(segments, extract_mentions(segments), extract_dates(segments, articles)))
+    explorer = TimelineExplorer(merged, load_timeline(), articles)
+    total = len(explorer.view.events)
+    explorer.agency.value = ("Cyberspace Administration of China",)
+    assert 0 < len(explorer.view.events) < total
+    assert set(explorer.view.events.agency) == {"Cyberspace Administration of China"}
+    assert explorer.view.reference.agency.str.contains("Cyberspace Administration of China").all()
+    explorer.source.value = "reference"
+    assert explorer.view.events.empty and not explorer.view.reference.empty
+    explorer.company.value = "Didi Global"
+    assert explorer.view.reference.companies.str.contains("Didi Global").all()
+    explorer.source.value = "extracted"
+    explorer.dates.value = ("2021-07", "2021-07")
+    assert explorer.view.reference.empty
+    assert explorer.view.events.date.str.startswith("2021-07").all()

@@ -1,0 +1,441 @@
+"""Find date expressions in article text and resolve them against the publication date.
+
+``extract_dates(segments, articles)`` returns one row per expression: where it is, what it says,
+and the calendar value at its own precision ("on Friday" in a Monday 26 July 2021 article is
+``2021-07-23``, day; "in November" is ``2020-11``, month; "last week" is ``2021-W29``, week).
+
+Resolution
+----------
+* The anchor is the publication date *in the outlet's own time zone*: the date the source printed,
+  or, when the timestamp carries an offset and ``outlets.csv`` gives the outlet's zone, the
+  timestamp converted to that zone.
+* Weekdays look back to the most recent such day (the publication day itself included) unless the
+  clause is about the future ("will", "is due to", "takes effect", "next ..."); plural weekdays
+  ("on Fridays") are recurring, not dates.
+* Month names without a year mean the most recent such month (the current one included), or the
+  next one in a future clause; month-day dates without a year take the year that puts them nearest
+  the publication date, leaning to the past.
+* "last/this/next week|month|year", "earlier this month|year", "N days|weeks|months|years ago",
+  "yesterday/today/tomorrow", quarters, bare years, ISO dates, datelines and Chinese dates
+  (2021年7月26日, 7月26日, 去年10月, 本周二 ...).
+* "the previous day" / "the next day" are resolved against the last day-precise date mentioned
+  before them in the article (else the publication date).
+* Not dates: durations ("six-month", "for two years", "within 30 days"), recurring times, clock
+  times, money, ages; only content paragraphs are read unless ``include_boilerplate``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from . import paths, schema
+from .segment import split_sentences
+
+DATE_COLUMNS = schema.DATE_COLUMNS
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+#: A month-day date without a year takes the year nearest the publication date, with distances on
+#: the side the tense does not point to (future in a past clause, past in a future one) this many
+#: times longer.
+AGAINST_TENSE_COST = 4
+#: Years outside this range are not read as bare years (they are more likely amounts).
+MIN_YEAR, MAX_YEAR = 1990, 2035
+
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ABBR = r"Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept\.?|Sep\.|Oct\.?|Nov\.?|Dec\.?"
+_MON = rf"(?P<mon>{_MONTH_NAMES}|{_MONTH_ABBR})"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_WEEKDAY = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_NUM = r"(?P<n>\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+
+# Order matters: earlier patterns win where they overlap (the longest, most explicit first).
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("iso_date", re.compile(r"(?<![\d-])" + _YEAR + r"-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])")),
+    ("zh_full_date", re.compile(r"(?P<year>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9])月(?P<d>[0-3]?\d)[日号]")),
+    ("dateline", re.compile(r"^(?:[A-Z][A-Z .'-]+,\s*)?" + _MON + r"\s+" + _DAY + r"\s*(?:\([A-Za-z .]+\)\s*)?(?=[-–—:])")),
+    ("month_day_year", re.compile(r"\b" + _MON + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b")),
+    ("month_day_rel_year", re.compile(r"\b" + _MON + r"\s+" + _DAY + r",?\s+(?P<rel>last|this|next)\s+year\b")),
+    ("day_month_rel_year", re.compile(r"\b" + _DAY + r"\s+" + _MON + r",?\s+(?P<rel>last|this|next)\s+year\b")),
+    ("day_month_year", re.compile(r"\b" + _DAY + r"\s+" + _MON + r",?\s+" + _YEAR + r"\b")),
+    ("zh_rel_month_day", re.compile(r"(?P<rel>去年|今年|明年|本月|上月|下月)(?:(?P<m>1[0-2]|0?[1-9])月)?(?P<d>[0-3]?\d)[日号]")),
+    ("zh_month_day", re.compile(r"(?<![\d年])(?P<m>1[0-2]|0?[1-9])月(?P<d>[0-3]?\d)[日号]")),
+    ("zh_rel_month", re.compile(r"(?P<rel>去年|今年|明年)(?P<m>1[0-2]|0?[1-9])月(?![\d份]*[日号])")),
+    ("zh_year_month", re.compile(r"(?P<year>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9])月(?![\d]*[日号])")),
+    ("zh_week_day", re.compile(r"(?P<rel>本周|上周|下周|这周|星期|周)(?P<wdz>[一二三四五六日天])")),
+    ("zh_relative", re.compile(r"(?P<word>昨天|昨日|今天|今日|明天|明日|去年|今年|明年|上个月|上月|本月|下个月|下月|上周|本周|下周)")),
+    ("zh_year", re.compile(r"(?P<year>(?:19|20)\d\d)年(?!\d)")),
+    ("month_day", re.compile(r"\b" + _MON + r"\s+" + _DAY + r"\b(?![,]?\s*(?:19|20)\d\d)(?!\s*(?:%|per\s?cent|billion|million|yuan))")),
+    ("day_month", re.compile(r"\b" + _DAY + r"\s+" + _MON + r"(?!\w)(?![,]?\s*(?:19|20)\d\d)")),
+    ("month_year", re.compile(r"\b(?P<mon>" + _MONTH_NAMES + r"|" + _MONTH_ABBR + r")\s+(?:of\s+)?" + _YEAR + r"\b")),
+    ("month_rel_year", re.compile(r"\b(?P<mon>" + _MONTH_NAMES + r")\s+(?P<rel>last|this|next)\s+year\b")),
+    ("rel_month_name", re.compile(r"\b(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Mm]id-?)\s*(?P<mon>" + _MONTH_NAMES + r")\b")),
+    ("weekday", re.compile(r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his(?: past| coming)?|[Cc]oming)\s+)?" + _WEEKDAY +
+                           r"(?P<plural>s\b|\s+(?:nights|mornings|evenings|afternoons)\b)?(?!\s*,?\s*(?:" + _MONTH_NAMES + r"|" +
+                           _MONTH_ABBR + r")\s+\d)")),
+    ("quarter", re.compile(r"\b(?P<the>the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter"
+                           r"(?:\s+of\s+(?:(?P<qyear>(?:19|20)\d\d)|(?P<qrel>last|this|next)\s+year))?", re.I)),
+    ("q_year", re.compile(r"\bQ(?P<q>[1-4])\s*(?P<qyear>(?:19|20)\d\d)\b|\b(?P<qyear2>(?:19|20)\d\d)\s*Q(?P<q2>[1-4])\b")),
+    ("relative_unit", re.compile(r"\b(?P<earlier>(?:[Ee]arlier|[Ll]ater)\s+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast)\s+"
+                                 r"(?P<unit>week|month|year|quarter)\b(?!['’]s\s+\w+\s+(?:of|for))")),
+    ("ago", re.compile(r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
+    ("deictic", re.compile(r"\b(?P<word>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b")),
+    ("anaphoric", re.compile(r"\b(?P<word>the (?:previous|following|next) day|the day (?:before|after))\b", re.I)),
+    ("month_name", re.compile(r"(?<![\d])\b(?P<mon>" + _MONTH_NAMES.replace("May|", "") + r"|(?<=in )May|(?<=since )May|"
+                              r"(?<=from )May|(?<=until )May|(?<=by )May|(?<=of )May)\b(?!\s+\d)")),
+    ("bare_year", re.compile(r"(?<![\d.,$€£¥/-])(?P<year>(?:19|20)\d\d)(?![\d%]|\s*(?:yuan|dollars|per|people|users|"
+                             r"million|billion|companies|firms)\b|,\d|\.\d)(?!\s*(?:年))")),
+]
+
+_FUTURE = re.compile(
+    r"\b(?:will|won['’]t|shall|is due|are due|due to|set to|scheduled|expected to|plans? to|is to|are to|"
+    r"takes? effect|comes? into (?:force|effect)|next|upcoming|coming|from next)\b", re.I)
+_PAST = re.compile(
+    r"\b(?:said|says|announced|told|was|were|had|did|took|came|met|began|gave|made|released|issued|published|"
+    r"opened|fined|launched|ordered|summoned|suspended|halted|blocked|passed|adopted|unveiled|approved|"
+    r"revealed|disclosed|reported|confirmed|denied|fell|rose|closed|ended|started|introduced|signed|added|"
+    r"removed|imposed|completed|voted|decided|agreed|listed|debuted|filed|raised)\b", re.I)
+_DURATION_BEFORE = re.compile(r"\b(?:for|within|over|in the past|during the past|per|every|each)\s+(?:the\s+)?$", re.I)
+_CLAUSE_BREAK = re.compile(r"[;:,—–()]|\band\b|\bbut\b|\bwhile\b|\bafter\b|\bbefore\b|\bwhen\b|\bthat\b")
+
+
+def is_future_context(sentence: str, start: int, end: int) -> bool:
+    """Whether the clause holding the expression at [start, end) is about the future.
+
+    The clause runs from the previous clause break (punctuation, "and", "that", "after" ...) to
+    the next one.  A future cue ("will", "is due to", "takes effect", "next") makes it future
+    unless the clause also has a past-tense verb and no "will"."""
+    breaks_before = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)]
+    after = _CLAUSE_BREAK.search(sentence, end)
+    clause = sentence[(breaks_before[-1] if breaks_before else 0):(after.start() if after else len(sentence))]
+    if not _FUTURE.search(clause):
+        return False
+    if _PAST.search(clause) and not re.search(r"\b(?:will|shall|due to|set to)\b", clause, re.I):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Resolved:
+    value: str
+    precision: str
+    start_date: date
+    end_date: date
+
+
+def _day(d: date) -> Resolved:
+    return Resolved(d.isoformat(), "day", d, d)
+
+
+def _month(y: int, m: int) -> Resolved:
+    start = date(y, m, 1)
+    end = (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1))
+    return Resolved(f"{y:04d}-{m:02d}", "month", start, end)
+
+
+def _year(y: int) -> Resolved:
+    return Resolved(f"{y:04d}", "year", date(y, 1, 1), date(y, 12, 31))
+
+
+def _week(d: date) -> Resolved:
+    iso = d.isocalendar()
+    start = d - timedelta(days=d.weekday())
+    return Resolved(f"{iso.year:04d}-W{iso.week:02d}", "week", start, start + timedelta(days=6))
+
+
+def _quarter(y: int, q: int) -> Resolved:
+    start = date(y, 3 * (q - 1) + 1, 1)
+    end = date(y + (q == 4), (3 * q) % 12 + 1, 1) - timedelta(days=1)
+    return Resolved(f"{y:04d}-Q{q}", "quarter", start, end)
+
+
+def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
+    total = y * 12 + (m - 1) + k
+    return total // 12, total % 12 + 1
+
+
+def _month_number(token: str) -> int:
+    return MONTHS[token.lower().rstrip(".")]
+
+
+def _nearest_year(month: int, day: int, anchor: date, future: bool) -> date | None:
+    candidates = []
+    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidates.append(date(y, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    def cost(c: date) -> float:  # distance, weighted against the side the tense does not point to
+        days = (c - anchor).days
+        return abs(days) * (AGAINST_TENSE_COST if (days > 0) != future and days != 0 else 1)
+    return min(candidates, key=cost)
+
+
+def resolve(kind: str, m: re.Match, anchor: date, sentence: str, offset: int, last_day: date | None) -> tuple[Resolved, str] | None:
+    """Resolve one match (pattern ``kind``) against the publication date ``anchor``.
+
+    ``sentence`` is the sentence holding the match and ``offset`` the match's start in it (for
+    tense); ``last_day`` the last day-precise date mentioned before (for "the previous day").
+    Returns (resolved value, rule name) or None when the match is not a date after all.
+    """
+    g = m.groupdict()
+    future = is_future_context(sentence, offset, offset + len(m.group(0)))
+    try:
+        if kind in ("iso_date", "zh_full_date"):
+            return _day(date(int(g["year"]), int(g["m"]), int(g["d"]))), "explicit_date"
+        if kind in ("month_day_year", "day_month_year"):
+            return _day(date(int(g["year"]), _month_number(g["mon"]), int(g["day"]))), "explicit_date"
+        if kind in ("month_day_rel_year", "day_month_rel_year"):
+            y = anchor.year + {"last": -1, "this": 0, "next": 1}[g["rel"]]
+            return _day(date(y, _month_number(g["mon"]), int(g["day"]))), "month_day_relative_year"
+        if kind == "dateline":
+            d = _nearest_year(_month_number(g["mon"]), int(g["day"]), anchor, False)
+            return (_day(d), "dateline") if d else None
+        if kind in ("month_day", "day_month", "zh_month_day"):
+            month = int(g["m"]) if kind == "zh_month_day" else _month_number(g["mon"])
+            day = int(g["d"] if kind == "zh_month_day" else g["day"])
+            d = _nearest_year(month, day, anchor, future)
+            return (_day(d), "month_day_nearest_year") if d else None
+        if kind == "zh_rel_month_day":
+            y, mo = anchor.year, anchor.month
+            rel = g["rel"]
+            if rel in ("去年", "明年", "今年"):
+                y += {"去年": -1, "今年": 0, "明年": 1}[rel]
+                mo = int(g["m"]) if g["m"] else mo
+            else:
+                y, mo = _add_months(y, mo, {"本月": 0, "上月": -1, "下月": 1}[rel])
+            return _day(date(y, mo, int(g["d"]))), "chinese_relative_date"
+        if kind == "zh_rel_month":
+            return _month(anchor.year + {"去年": -1, "今年": 0, "明年": 1}[g["rel"]], int(g["m"])), "chinese_relative_month"
+        if kind == "zh_year_month":
+            return _month(int(g["year"]), int(g["m"])), "explicit_month"
+        if kind == "zh_week_day":
+            target = "一二三四五六日天".index(g["wdz"])
+            target = 6 if target == 7 else target
+            monday = anchor - timedelta(days=anchor.weekday())
+            shift = {"本周": 0, "这周": 0, "上周": -7, "下周": 7}.get(g["rel"])
+            if shift is None:  # plain 周五 / 星期五: most recent such day
+                back = (anchor.weekday() - target) % 7
+                return _day(anchor - timedelta(days=back)), "chinese_weekday"
+            return _day(monday + timedelta(days=shift + target)), "chinese_week_day"
+        if kind == "zh_relative":
+            word = g["word"]
+            table = {"昨天": ("day", -1), "昨日": ("day", -1), "今天": ("day", 0), "今日": ("day", 0), "明天": ("day", 1),
+                     "明日": ("day", 1), "去年": ("year", -1), "今年": ("year", 0), "明年": ("year", 1),
+                     "上个月": ("month", -1), "上月": ("month", -1), "本月": ("month", 0), "下个月": ("month", 1),
+                     "下月": ("month", 1), "上周": ("week", -1), "本周": ("week", 0), "下周": ("week", 1)}
+            unit, k = table[word]
+            return _relative(unit, k, anchor), "chinese_relative"
+        if kind == "zh_year":
+            return _year(int(g["year"])), "chinese_year"
+        if kind == "month_year":
+            return _month(int(g["year"]), _month_number(g["mon"])), "explicit_month"
+        if kind == "month_rel_year":
+            return _month(anchor.year + {"last": -1, "this": 0, "next": 1}[g["rel"]], _month_number(g["mon"])), "month_relative_year"
+        if kind in ("rel_month_name", "month_name"):
+            month = _month_number(g["mon"])
+            rel = (g.get("rel") or "").lower().rstrip("-")
+            if rel == "next" or (rel in ("", "early", "late", "mid", "this") and future):
+                y = anchor.year if month >= anchor.month else anchor.year + 1
+                rule = "month_name_future"
+            elif rel == "last":
+                y = anchor.year if month < anchor.month else anchor.year - 1
+                rule = "month_name_last"
+            else:
+                y = anchor.year if month <= anchor.month else anchor.year - 1
+                rule = "month_name_past"
+            return _month(y, month), rule
+        if kind == "weekday":
+            if g["plural"]:
+                return None  # "on Fridays", "Friday nights": recurring
+            target = WEEKDAYS[g["wd"].lower()]
+            rel = (g["rel"] or "").lower()
+            if rel == "next" or "coming" in rel or (rel in ("", "this") and future):
+                ahead = (target - anchor.weekday()) % 7
+                if rel == "next" and ahead == 0:
+                    ahead = 7
+                return _day(anchor + timedelta(days=ahead)), "weekday_future"
+            back = (anchor.weekday() - target) % 7
+            if rel == "last" and back == 0:
+                back = 7
+            return _day(anchor - timedelta(days=back)), "weekday_past"
+        if kind == "quarter":
+            q = ORDINALS[g["ord"].lower()]
+            if g["qyear"]:
+                return _quarter(int(g["qyear"]), q), "quarter_explicit"
+            if g["qrel"]:
+                return _quarter(anchor.year + {"last": -1, "this": 0, "next": 1}[g["qrel"].lower()], q), "quarter_relative"
+            current = (anchor.month - 1) // 3 + 1
+            y = anchor.year if (q <= current or future) else anchor.year - 1
+            return _quarter(y, q), "quarter_nearest"
+        if kind == "q_year":
+            return _quarter(int(g["qyear"] or g["qyear2"]), int(g["q"] or g["q2"])), "quarter_explicit"
+        if kind == "relative_unit":
+            rel = g["rel"].lower()
+            if rel == "past":
+                return None  # "the past year": a duration
+            k = {"last": -1, "this": 0, "next": 1}[rel]
+            if g["earlier"]:
+                k = 0
+            return _relative(g["unit"], k, anchor), "relative_" + g["unit"]
+        if kind == "ago":
+            n = g["n"].lower()
+            n = int(n) if n.isdigit() else NUMBERS[n]
+            unit = g["unit"].lower()
+            if unit == "day":
+                return _day(anchor - timedelta(days=n)), "days_ago"
+            if unit == "week":
+                return _week(anchor - timedelta(weeks=n)), "weeks_ago"
+            if unit == "month":
+                return _month(*_add_months(anchor.year, anchor.month, -n)), "months_ago"
+            return _year(anchor.year - n), "years_ago"
+        if kind == "deictic":
+            k = {"yesterday": -1, "today": 0, "tomorrow": 1}[g["word"].lower()]
+            return _day(anchor + timedelta(days=k)), "deictic"
+        if kind == "anaphoric":
+            base = last_day or anchor
+            k = -1 if re.search(r"previous|before", g["word"], re.I) else 1
+            return _day(base + timedelta(days=k)), "relative_to_previous_date"
+        if kind == "bare_year":
+            y = int(g["year"])
+            if not MIN_YEAR <= y <= MAX_YEAR:
+                return None
+            return _year(y), "bare_year"
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def _relative(unit: str, k: int, anchor: date) -> Resolved:
+    if unit == "day":
+        return _day(anchor + timedelta(days=k))
+    if unit == "week":
+        return _week(anchor + timedelta(weeks=k))
+    if unit == "month":
+        return _month(*_add_months(anchor.year, anchor.month, k))
+    if unit == "quarter":
+        y, m = _add_months(anchor.year, anchor.month, 3 * k)
+        return _quarter(y, (m - 1) // 3 + 1)
+    return _year(anchor.year + k)
+
+
+_DURATION_AFTER = re.compile(r"^[- ](?:long|old|day|week|month|year|hour|minute)s?\b", re.I)
+
+
+def find_dates(text: str, anchor: date, *, last_day: date | None = None) -> list[tuple[int, int, str, Resolved, str]]:
+    """Date expressions in one paragraph: (start, end, surface, resolved, rule), in text order.
+
+    ``last_day`` carries the last day-precise date of earlier paragraphs (for "the previous day")."""
+    taken: list[tuple[int, int]] = []
+    found = []
+    sentences = []
+    pos = 0
+    for s in split_sentences(text):
+        i = text.find(s, pos)
+        sentences.append((i, s))
+        pos = i + len(s)
+    is_ascii = text.isascii()
+    for kind, pattern in PATTERNS:
+        if kind.startswith("zh_") and is_ascii:
+            continue
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if kind in ("bare_year", "month_name", "relative_unit") and _DURATION_BEFORE.search(text[max(0, s - 25):s]):
+                continue
+            if _DURATION_AFTER.match(text[e:e + 8]) and kind in ("bare_year",):
+                continue
+            sent_start, sentence = next(((i, st) for i, st in reversed(sentences) if i <= s), (0, text))
+            resolved = resolve(kind, m, anchor, sentence, s - sent_start, last_day)
+            if resolved is None:
+                continue
+            if kind == "dateline":  # the expression is the month and day, not the city
+                s, e = m.start("mon"), m.end("day")
+            found.append((s, e, m.group(0) if kind != "dateline" else text[s:e], *resolved))
+            taken.append((s, e))
+    found.sort(key=lambda f: f[0])
+    # "the previous day" refers to the day-precise date mentioned just before it in the text
+    out, last = [], last_day
+    for s, e, surface, res, rule in found:
+        if rule == "relative_to_previous_date":
+            m = PATTERNS[[k for k, _ in PATTERNS].index("anaphoric")][1].match(surface)
+            sent_start, sentence = next(((i, st) for i, st in reversed(sentences) if i <= s), (0, text))
+            res, rule = resolve("anaphoric", m, anchor, sentence, s - sent_start, last)
+        if res.precision == "day":
+            last = res.start_date
+        out.append((s, e, _trim(surface), res, rule))
+    return out
+
+
+def _trim(surface: str) -> str:
+    return surface.strip()
+
+
+# --------------------------------------------------------------------------- anchors
+def publication_anchor(published: str, outlet: str | None = None, timezones: dict[str, str] | None = None) -> date | None:
+    """The publication date in the outlet's own time zone (see module docstring)."""
+    if not published:
+        return None
+    try:
+        stamp = datetime.fromisoformat(published)
+    except ValueError:
+        try:
+            return date.fromisoformat(published[:10])
+        except ValueError:
+            return None
+    zone = (timezones or {}).get(outlet or "")
+    if stamp.tzinfo is not None and zone:
+        from zoneinfo import ZoneInfo
+
+        return stamp.astimezone(ZoneInfo(zone)).date()
+    return stamp.date()
+
+
+def outlet_timezones() -> dict[str, str]:
+    """outlet -> IANA time zone, from ``data/reference/outlets.csv``."""
+    if not paths.OUTLETS_CSV.exists():
+        return {}
+    table = pd.read_csv(paths.OUTLETS_CSV, dtype=str, keep_default_na=False)
+    return {o: tz for o, tz in zip(table["outlet"], table["timezone"]) if tz}
+
+
+def extract_dates(segments: pd.DataFrame, articles: pd.DataFrame, *, include_boilerplate: bool = False) -> pd.DataFrame:
+    """One row per date expression in the articles' content paragraphs.
+
+    Columns: article_id, para_no, start, end (offsets in the paragraph), surface, value (ISO at its
+    precision: ``2021-07-23``, ``2021-W29``, ``2020-11``, ``2021-Q1``, ``2021``), precision (day |
+    week | month | quarter | year), start_date, end_date (ISO days bounding the value), rule (which
+    rule resolved it).  Articles without a readable publication date give no rows.
+    """
+    zones = outlet_timezones()
+    outlets = articles["outlet"] if "outlet" in articles.columns else pd.Series("", index=articles.index)
+    anchors = {aid: publication_anchor(pub, outlet, zones)
+               for aid, pub, outlet in zip(articles["article_id"], articles["published"].fillna(""), outlets)}
+    segs = segments if include_boilerplate or "label" not in segments.columns else segments[segments["label"] == "content"]
+    rows = []
+    current, last_day = None, None
+    for aid, para_no, text in zip(segs["article_id"].tolist(), segs["para_no"].tolist(), segs["text"].tolist()):
+        anchor = anchors.get(aid)
+        if anchor is None:
+            continue
+        if aid != current:
+            current, last_day = aid, None
+        for s, e, surface, res, rule in find_dates(text, anchor, last_day=last_day):
+            rows.append((aid, para_no, s, e, surface, res.value, res.precision, res.start_date.isoformat(),
+                         res.end_date.isoformat(), rule))
+            if res.precision == "day":
+                last_day = res.start_date
+    return pd.DataFrame(rows, columns=DATE_COLUMNS)

@@ -1,0 +1,197 @@
+"""Dated regulatory events: which agency did what, to whom, when.
+
+``extract_events(segments, mentions, dates)`` reads every content sentence that names a regulator
+or government body, carries a resolved date and an action word, and returns one row per (sentence,
+acting agency).  ``merge_events`` folds the same event reported by several articles into one row;
+``compare_with_reference`` lines the result up with ``data/reference/timeline.csv``.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from . import paths, schema
+from .segment import split_sentences
+
+EVENT_COLUMNS = schema.EVENT_COLUMNS
+AGENCY_TYPES = ("regulator", "government_body")
+#: Action vocabulary, most specific first: the first pattern found in a sentence gives its type.
+ACTIONS: list[tuple[str, re.Pattern]] = [
+    ("ipo_halt", re.compile(r"\b(?:suspend(?:ed|s)?|halt(?:ed|s)?|call(?:ed)? off|pull(?:ed)?)\b[^.]{0,60}"
+                            r"\b(?:IPO|listing|initial public offering|debut|share sale|offering)|"
+                            r"\b(?:IPO|listing|share sale)\b[^.]{0,40}\b(?:suspended|halted)\b", re.I)),
+    ("fine", re.compile(r"\b(?:fine[ds]?|fining|penalt(?:y|ies)|penalis(?:ed|es)|penaliz(?:ed|es))\b", re.I)),
+    ("antitrust_probe", re.compile(r"\b(?:investigation|investigat(?:e|es|ed|ing)|probe[sd]?|probing)\b", re.I)),
+    ("law_effective", re.compile(r"\b(?:t(?:ook|akes?|aking) effect|c(?:ame|omes?|oming) into (?:force|effect)|"
+                                 r"in force|effective (?:from|on|as of)|went into effect|go(?:es)? into effect)\b", re.I)),
+    ("law_passed", re.compile(r"\b(?:pass(?:ed|es)?|adopt(?:ed|s)?|enact(?:ed|s)?|approv(?:ed|es) the)\b[^.]{0,80}\b(?:law|amendment)\b|"
+                              r"\b(?:law|amendment)\b[^.]{0,100}\b(?:passed|adopted|enacted)\b", re.I)),
+    ("review", re.compile(r"\bcybersecurity review|\b(?:security )?review(?:ed|ing)?\b", re.I)),
+    ("summons", re.compile(r"\b(?:summon(?:ed|s)?|called in|supervisory (?:talk|interview|meeting)|met with|"
+                           r"convened)\b", re.I)),
+    ("order", re.compile(r"\b(?:order(?:ed|s)?|block(?:ed|s)?|ban(?:ned|s)?|barr(?:ed|ing)|prohibit(?:ed|s)?|"
+                         r"remov(?:e|ed|al)|told [^.]{0,40} to|instruct(?:ed|s)?|requir(?:ed|es))\b", re.I)),
+    ("rule_issued", re.compile(r"\b(?:issu(?:ed|es)|publish(?:ed|es)|releas(?:ed|es)|unveil(?:ed|s)|draft(?:ed)?|"
+                               r"finali[sz]ed|promulgat(?:ed|es))\b[^.]{0,80}\b(?:rules?|measures|guidelines|provisions|"
+                               r"regulations?|opinions|notice|standards?|draft|law)\b|\b(?:rules?|measures|guidelines|"
+                               r"provisions|regulations)\b[^.]{0,40}\b(?:issued|published|released|unveiled)\b", re.I)),
+    ("campaign", re.compile(r"\b(?:campaign|crackdown|rectification|special action|clean[- ]?up)\b", re.I)),
+    ("guidance", re.compile(r"\b(?:guidance|urg(?:ed|es)|call(?:ed|s) (?:for|on)|warn(?:ed|s)?|pledg(?:ed|es)|"
+                            r"vow(?:ed|s)|told|asked|guideline)\b", re.I)),
+]
+#: Other verbs of agency action; a dated sentence naming an agency with one of them is an event
+#: of type ``other`` when no more specific type applies.
+OTHER_ACTION = re.compile(
+    r"\b(?:said|says|announced|stated|published|released|issued|approved|inaugurated|met|opened|launched|began|"
+    r"started|limited|held|chaired|stressed|decided|set up|established|kicked off|unveiled|revealed|disclosed|"
+    r"confirmed|allowed|lifted|resumed|imposed|sent|granted|rejected|convened|signed|listed|moved|named|"
+    r"appointed|introduced|amended|revised|proposed|sought|gave|cleared|accepted)\b", re.I)
+_AMOUNT = re.compile(r"(?:(?:RMB|CNY|¥)\s*)?(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>billion|bn|million|mln|m)?\s*"
+                     r"(?P<cur>yuan|RMB|renminbi)\b|(?:RMB|CNY|¥)\s*(?P<num2>\d[\d,]*(?:\.\d+)?)\s*(?P<scale2>billion|bn|million|mln|m)?\b",
+                     re.I)
+_SCALE = {"billion": 1e9, "bn": 1e9, "million": 1e6, "mln": 1e6, "m": 1e6, None: 1.0, "": 1.0}
+#: Date precisions an event may carry, finest first; a bare year is too coarse to date an event.
+EVENT_PRECISIONS = ("day", "week", "month", "quarter")
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int, str]]:
+    spans, pos = [], 0
+    for s in split_sentences(text):
+        i = text.find(s, pos)
+        spans.append((i, i + len(s), s))
+        pos = i + len(s)
+    return spans
+
+
+def action_type(sentence: str) -> str | None:
+    """The event type an action word in ``sentence`` names (``ACTIONS`` order), or None."""
+    for name, pattern in ACTIONS:
+        if pattern.search(sentence):
+            return name
+    return "other" if OTHER_ACTION.search(sentence) else None
+
+
+def fine_amount(sentence: str) -> float | None:
+    """The largest yuan amount stated in a sentence (``18.228 billion yuan`` -> 18228000000.0)."""
+    amounts = []
+    for m in _AMOUNT.finditer(sentence):
+        num = m.group("num") or m.group("num2")
+        scale = (m.group("scale") or m.group("scale2") or "").lower()
+        try:
+            amounts.append(float(num.replace(",", "")) * _SCALE[scale])
+        except ValueError:
+            continue
+    return max(amounts) if amounts else None
+
+
+def _event_date(in_sentence: pd.DataFrame, sentence: str, offset: int, kind: str) -> pd.Series:
+    """The date an action is about: not the dateline if there is another; else the one nearest
+    the action word, preferring finer precision."""
+    candidates = in_sentence[in_sentence["rule"] != "dateline"] if (in_sentence["rule"] != "dateline").any() else in_sentence
+    pattern = dict(ACTIONS).get(kind, OTHER_ACTION)
+    m = pattern.search(sentence) or OTHER_ACTION.search(sentence)
+    anchor = offset + (m.start() if m else 0)
+    rank = candidates["precision"].map({p: i for i, p in enumerate(EVENT_PRECISIONS)})
+    distance = (candidates["start"] - anchor).abs()
+    return candidates.assign(_rank=rank, _distance=distance).sort_values(["_distance", "_rank"]).iloc[0]
+
+
+def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
+    """One row per content sentence in which a regulator or government body acts on a resolved date.
+
+    Columns: article_id, date (ISO at its precision), precision, agency (one canonical name per
+    row), companies (canonical names, ``;``-separated), action_type (``ACTIONS`` vocabulary or
+    ``other``), amount_cny (for fines, where stated), sentence, para_no, date_surface.
+    The date is the first day-precise date in the sentence, else the finest one.
+    """
+    content = segments[segments["label"] == "content"] if "label" in segments.columns else segments
+    agencies = mentions[mentions["entity_type"].isin(AGENCY_TYPES)]
+    companies = mentions[mentions["entity_type"] == "company"]
+    usable = dates[dates["precision"].isin(EVENT_PRECISIONS)]
+    by_para_dates = {k: g for k, g in usable.groupby(["article_id", "para_no"])}
+    by_para_agencies = {k: g for k, g in agencies.groupby(["article_id", "para_no"])}
+    by_para_companies = {k: g for k, g in companies.groupby(["article_id", "para_no"])}
+    rows = []
+    for aid, para_no, text in zip(content["article_id"], content["para_no"], content["text"]):
+        key = (aid, para_no)
+        if key not in by_para_dates or key not in by_para_agencies:
+            continue
+        para_dates, para_agencies = by_para_dates[key], by_para_agencies[key]
+        para_companies = by_para_companies.get(key)
+        for s, e, sentence in _sentence_spans(text):
+            in_sentence = para_dates[(para_dates["start"] >= s) & (para_dates["end"] <= e)]
+            acting = para_agencies[(para_agencies["start"] >= s) & (para_agencies["end"] <= e)]
+            if in_sentence.empty or acting.empty:
+                continue
+            kind = action_type(sentence)
+            if kind is None:
+                continue
+            chosen = _event_date(in_sentence, sentence, s, kind)
+            firms = []
+            if para_companies is not None:
+                in_s = para_companies[(para_companies["start"] >= s) & (para_companies["end"] <= e)]
+                firms = list(dict.fromkeys(in_s["entity"]))
+            amount = fine_amount(sentence) if kind == "fine" else None
+            for agency in dict.fromkeys(acting["entity"]):
+                rows.append((aid, chosen["value"], chosen["precision"], agency, ";".join(firms), kind, amount,
+                             sentence, para_no, chosen["surface"]))
+    out = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+    out["amount_cny"] = out["amount_cny"].astype("float64")
+    return out
+
+
+def merge_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The same event reported by several articles becomes one row.
+
+    Events are the same when date, agency and action type agree.  Columns: date, precision,
+    agency, action_type, companies (union), amount_cny (largest stated), n_articles, articles
+    (``;``-separated ids), sentence (the first report).
+    """
+    if events.empty:
+        return pd.DataFrame(columns=["date", "precision", "agency", "action_type", "companies", "amount_cny",
+                                     "n_articles", "articles", "sentence"])
+
+    def union(values):
+        seen = dict.fromkeys(c for v in values for c in str(v).split(";") if c)
+        return ";".join(seen)
+
+    grouped = events.groupby(["date", "precision", "agency", "action_type"], sort=True)
+    out = grouped.agg(companies=("companies", union), amount_cny=("amount_cny", "max"),
+                      n_articles=("article_id", "nunique"), articles=("article_id", lambda s: ";".join(dict.fromkeys(s))),
+                      sentence=("sentence", "first")).reset_index()
+    return out.sort_values(["date", "agency"], ignore_index=True)
+
+
+def load_timeline(path=None) -> pd.DataFrame:
+    """The reference timeline (``data/reference/timeline.csv``)."""
+    return pd.read_csv(path or paths.TIMELINE_CSV, dtype=str, keep_default_na=False)
+
+
+def compare_with_reference(merged: pd.DataFrame, timeline: pd.DataFrame | None = None, *,
+                           tolerance_days: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Line extracted events up with the reference timeline.
+
+    Returns (reference, unmatched): ``reference`` is the timeline with ``covered`` (bool) and
+    ``n_articles`` (articles reporting an extracted event that matches it); ``unmatched`` lists the
+    merged events that match no reference row.  A match shares an agency and falls within
+    ``tolerance_days`` of the reference date (or in its month, for month-precise extractions).
+    """
+    timeline = load_timeline() if timeline is None else timeline.copy()
+    ref_dates = pd.to_datetime(timeline["date"])
+    covered, counts, matched_rows = [], [], set()
+    ev = merged.copy()
+    ev_day = pd.to_datetime(ev["date"].where(ev["precision"] == "day"), errors="coerce")
+    ev_month = ev["date"].str.slice(0, 7)
+    for i, (agencies, ref_day) in enumerate(zip(timeline["agency"], ref_dates)):
+        names = {a for a in agencies.split(";") if a}
+        same_agency = ev["agency"].isin(names)
+        near = (ev_day - ref_day).abs().dt.days.le(tolerance_days).fillna(False)
+        same_month = (ev["precision"] == "month") & (ev_month == ref_day.strftime("%Y-%m"))
+        hits = ev[same_agency & (near | same_month)]
+        matched_rows.update(hits.index)
+        covered.append(not hits.empty)
+        counts.append(len({a for arts in hits["articles"] for a in arts.split(";")}) if not hits.empty else 0)
+    timeline["covered"], timeline["n_articles"] = covered, counts
+    unmatched = merged.drop(index=list(matched_rows)).reset_index(drop=True)
+    return timeline, unmatched

@@ -1,0 +1,85 @@
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from helpers import load_articles, paths
+from helpers.dates import extract_dates, find_dates, publication_anchor
+from helpers.segment import label_paragraphs
+
+MONDAY = date(2021, 7, 26)  # the seed's publication day
+
+
+def values(text, anchor=MONDAY):
+    return [(f[2], f[3].value, f[3].precision) for f in find_dates(text, anchor)]
+
+
+def test_seed_dates():
+    articles = load_articles(paths.SAMPLE_CORPUS_DIR / "000_5d0ddcd6d725a7e5.txt")
+    dates = extract_dates(label_paragraphs(articles), articles)
+    assert list(zip(dates.surface, dates.value, dates.precision)) == [
+        ("Monday", "2021-07-26", "day"), ("Friday", "2021-07-23", "day"), ("November", "2020-11", "month")]
+    assert "six-month" not in set(dates.surface)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The campaign was launched on Friday.", [("Friday", "2021-07-23", "day")]),
+    ("The rules will take effect on Friday.", [("Friday", "2021-07-30", "day")]),
+    ("It meets again next Tuesday.", [("next Tuesday", "2021-07-27", "day")]),
+    ("Officials met last Monday.", [("last Monday", "2021-07-19", "day")]),
+    ("It said on Monday that the law takes effect on Sept. 1.",
+     [("Monday", "2021-07-26", "day"), ("Sept. 1", "2021-09-01", "day")]),
+    ("On Nov. 3 the listing was halted.", [("Nov. 3", "2020-11-03", "day")]),
+    ("Regulators acted on 3 November and on July 26, 2021 and on 2021-07-20.",
+     [("3 November", "2020-11-03", "day"), ("July 26, 2021", "2021-07-26", "day"), ("2021-07-20", "2021-07-20", "day")]),
+    ("The probe began in November.", [("November", "2020-11", "month")]),
+    ("The law will take effect in March.", [("March", "2022-03", "month")]),
+    ("Sales fell last month and rose last week; last year was worse.",
+     [("last month", "2021-06", "month"), ("last week", "2021-W29", "week"), ("last year", "2020", "year")]),
+    ("Earlier this month and earlier this year, this year.",
+     [("Earlier this month", "2021-07", "month"), ("earlier this year", "2021", "year"), ("this year", "2021", "year")]),
+    ("It will report next month.", [("next month", "2021-08", "month")]),
+    ("Three days ago and two weeks ago.", [("Three days ago", "2021-07-23", "day"), ("two weeks ago", "2021-W28", "week")]),
+    ("Profit rose in the first quarter.", [("the first quarter", "2021-Q1", "quarter")]),
+    ("Ant was founded in 2014.", [("2014", "2014", "year")]),
+    ("BEIJING, July 26 (PWS) - China said", [("July 26", "2021-07-26", "day")]),
+    ("The reviews opened on July 5 last year.", [("July 5 last year", "2020-07-05", "day")]),
+    ("工信部2021年7月26日表示，去年10月已开始整治，本周二发布通知。",
+     [("2021年7月26日", "2021-07-26", "day"), ("去年10月", "2020-10", "month"), ("本周二", "2021-07-27", "day")]),
+])
+def test_resolution(text, expected):
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "a six-month campaign", "for two years", "within 30 days", "Games are allowed on Fridays.",
+    "between 8 p.m. and 9 p.m.", "a fine of 500,000 yuan", "Ma, 56, said", "It raised 2021 million yuan.",
+    "Friday nights are busy.", "over the past year",
+])
+def test_not_dates(text):
+    assert values(text) == []
+
+
+def test_previous_day_follows_the_last_date():
+    assert values("Regulators met Ma on Nov. 2. The listing was halted the following day.")[-1] == (
+        "the following day", "2020-11-03", "day")
+
+
+def test_anchor_in_outlet_time_zone():
+    zones = {"Wire": "Asia/Shanghai"}
+    assert publication_anchor("2021-07-25T20:00:00+00:00", "Wire", zones) == date(2021, 7, 26)
+    assert publication_anchor("2021-07-25T20:00:00+00:00", "Unknown", zones) == date(2021, 7, 25)
+    assert publication_anchor("2021-07-26", None, zones) == date(2021, 7, 26)
+    assert publication_anchor("", None, zones) is None
+
+
+def test_extract_dates_columns_and_bounds():
+    articles = pd.DataFrame({"article_id": ["a"], "published": ["2021-07-26T18:10"], "outlet": ["X"]})
+    segments = pd.DataFrame({"article_id": ["a", "a"], "para_no": [1, 2], "label": ["content", "boilerplate"],
+                             "text": ["It acted last week.", "© 2021 X. Since 2012."]})
+    dates = extract_dates(segments, articles)
+    assert list(dates.columns) == ["article_id", "para_no", "start", "end", "surface", "value", "precision",
+                                   "start_date", "end_date", "rule"]
+    row = dates.iloc[0]
+    assert (row.value, row.start_date, row.end_date, row.rule) == ("2021-W29", "2021-07-19", "2021-07-25", "relative_week")
+    assert len(dates) == 1  # years in boilerplate are not dates

@@ -1,0 +1,75 @@
+import pandas as pd
+
+from helpers import load_articles, paths
+from helpers.dates import extract_dates
+from helpers.entities import extract_mentions
+from helpers.events import action_type, compare_with_reference, extract_events, fine_amount, merge_events
+from helpers.segment import label_paragraphs
+
+
+def run(paragraphs, published="2021-04-12T10:00+08:00", article_id="a"):
+    articles = pd.DataFrame({"article_id": [article_id], "published": [published], "outlet": ["Sino Markets Daily"],
+                             "title": ["t"], "body": ["\n\n".join(paragraphs)]})
+    segments = label_paragraphs(articles)
+    return extract_events(segments, extract_mentions(segments), extract_dates(segments, articles))
+
+
+def test_fine_event_with_amount_and_company():
+    ev = run(["The State Administration for Market Regulation fined Alibaba Group Holding Ltd. 18.228 billion yuan "
+              "on Saturday for abusing its dominant position, the regulator said in a statement."])
+    assert len(ev) == 1
+    row = ev.iloc[0]
+    assert (row.date, row.precision, row.agency, row.companies, row.action_type) == (
+        "2021-04-10", "day", "State Administration for Market Regulation", "Alibaba Group", "fine")
+    assert row.amount_cny == 18_228_000_000
+
+
+def test_one_row_per_agency_and_no_event_without_date_or_agency():
+    ev = run(["The People's Bank of China and the China Securities Regulatory Commission summoned Ant Group on Monday.",
+              "The market regulator fined a company on Friday.",           # no named agency
+              "The Cyberspace Administration of China fined a company.",    # no date
+              "The CAC has long been the internet regulator."])              # no date, no action
+    assert sorted(ev.agency) == ["China Securities Regulatory Commission", "People's Bank of China"]
+    assert set(ev.action_type) == {"summons"} and set(ev.date) == {"2021-04-12"}
+
+
+def test_dateline_is_not_the_event_date():
+    ev = run(["BEIJING, April 12 (PWS) - The Cyberspace Administration of China ordered app stores to remove the app "
+              "on Friday."])
+    assert list(ev.date) == ["2021-04-09"] and list(ev.action_type) == ["order"]
+
+
+def test_action_types_and_amounts():
+    assert action_type("The exchange suspended Ant's IPO on Tuesday.") == "ipo_halt"
+    assert action_type("The law takes effect on Sept. 1.") == "law_effective"
+    assert action_type("Lawmakers passed the Personal Information Protection Law on Friday.") == "law_passed"
+    assert action_type("The regulator opened an investigation into Meituan.") == "antitrust_probe"
+    assert action_type("It is a sunny day.") is None
+    assert fine_amount("a fine of 500,000 yuan each") == 500_000
+    assert fine_amount("7.123 billion yuan ($984 million)") == 7_123_000_000
+
+
+def test_merge_and_compare_with_reference():
+    events = pd.DataFrame({
+        "article_id": ["a", "b", "c"], "date": ["2021-04-10", "2021-04-10", "2021-05-01"], "precision": ["day"] * 3,
+        "agency": ["State Administration for Market Regulation"] * 3, "companies": ["Alibaba Group", "", "Meituan"],
+        "action_type": ["fine", "fine", "fine"], "amount_cny": [18228000000.0, None, None],
+        "sentence": ["s1", "s2", "s3"], "para_no": [1, 1, 1], "date_surface": ["Saturday"] * 3})
+    merged = merge_events(events)
+    assert len(merged) == 2
+    first = merged.iloc[0]
+    assert (first.n_articles, first.articles, first.companies) == (2, "a;b", "Alibaba Group")
+    reference, unmatched = compare_with_reference(merged)
+    alibaba = reference[(reference.date == "2021-04-10") & (reference.action_type == "fine")].iloc[0]
+    assert alibaba.covered and alibaba.n_articles == 2
+    assert list(unmatched.date) == ["2021-05-01"]
+
+
+def test_sample_corpus_covers_reference_events():
+    articles = load_articles(paths.SAMPLE_CORPUS_DIR)
+    segments = label_paragraphs(articles)
+    mentions = extract_mentions(segments)
+    events = extract_events(segments, mentions, extract_dates(segments, articles))
+    reference, _ = compare_with_reference(merge_events(events))
+    assert reference.covered.sum() >= 30
+    assert events.agency.isin(mentions.entity).all()
