@@ -115,11 +115,16 @@ def dateparser_predictions(articles, content, offsets):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--eval-dir", type=Path, default=paths.PROJECT_ROOT / "tests" / "eval")
+    ap.add_argument("--articles", type=Path, help="article folder (default: EVAL_DIR/articles); only the annotated "
+                                                  "articles are scored")
     ap.add_argument("--show-errors", action="store_true")
     ap.add_argument("--no-baseline", action="store_true")
     args = ap.parse_args(argv)
-    articles = load_corpus(args.eval_dir / "articles").articles
-    segments = label_paragraphs(articles)
+    corpus_articles = load_corpus(args.articles or args.eval_dir / "articles").articles
+    segments = label_paragraphs(corpus_articles)  # labelled with the whole folder (repetition needs it)
+    annotated = set(pd.concat([pd.read_csv(p, dtype=str) for p in sorted(args.eval_dir.glob("*_dates.csv"))]).article_id)
+    articles = corpus_articles[corpus_articles.article_id.isin(annotated)]
+    segments = segments[segments.article_id.isin(annotated)]
     content = segments[segments.label == "content"]
     offsets = body_offsets(articles, segments)
     gold = gold_spans(pd.concat([pd.read_csv(p, dtype=str) for p in sorted(args.eval_dir.glob("*_dates.csv"))]), articles)

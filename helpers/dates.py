@@ -32,7 +32,6 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from . import paths, schema
-from .segment import split_sentences
 
 DATE_COLUMNS = schema.DATE_COLUMNS
 MONTHS = {
@@ -49,7 +48,7 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 #: times longer.
 AGAINST_TENSE_COST = 4
 #: Years outside this range are not read as bare years (they are more likely amounts).
-MIN_YEAR, MAX_YEAR = 1990, 2035
+MIN_YEAR, MAX_YEAR = 1900, 2100
 
 _MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTH_ABBR = r"Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept\.?|Sep\.|Oct\.?|Nov\.?|Dec\.?"
@@ -81,21 +80,71 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("month_rel_year", re.compile(r"\b(?P<mon>" + _MONTH_NAMES + r")\s+(?P<rel>last|this|next)\s+year\b")),
     ("rel_month_name", re.compile(r"\b(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Mm]id-?)\s*(?P<mon>" + _MONTH_NAMES + r")\b")),
     ("weekday", re.compile(r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his(?: past| coming)?|[Cc]oming)\s+)?" + _WEEKDAY +
-                           r"(?P<plural>s\b|\s+(?:nights|mornings|evenings|afternoons)\b)?(?!\s*,?\s*(?:" + _MONTH_NAMES + r"|" +
-                           _MONTH_ABBR + r")\s+\d)")),
+                           r"(?P<plural>s\b|\s+(?:nights|mornings|evenings|afternoons)\b|\s*(?:to|through|-|–)\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)?")),
     ("quarter", re.compile(r"\b(?P<the>the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter"
                            r"(?:\s+of\s+(?:(?P<qyear>(?:19|20)\d\d)|(?P<qrel>last|this|next)\s+year))?", re.I)),
     ("q_year", re.compile(r"\bQ(?P<q>[1-4])\s*(?P<qyear>(?:19|20)\d\d)\b|\b(?P<qyear2>(?:19|20)\d\d)\s*Q(?P<q2>[1-4])\b")),
     ("relative_unit", re.compile(r"\b(?P<earlier>(?:[Ee]arlier|[Ll]ater)\s+)?(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast)\s+"
                                  r"(?P<unit>week|month|year|quarter)\b(?!['’]s\s+\w+\s+(?:of|for))")),
+    ("ago_exact", re.compile(r"\b(?P<n>a|one)\s+(?P<unit>week|year)\s+ago\s+(?:today|to the day)\b", re.I)),
     ("ago", re.compile(r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
+    ("offset", re.compile(r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>earlier|later|before that|after that|"
+                          r"before|after)(?!\s+(?:the|a|an|its|his|her|their|it|he|she|they|[A-Z]))", re.I)),
+    ("holiday", re.compile(r"\b(?P<hol>Christmas Eve|Christmas Day|New Year['’]s Eve|New Year['’]s Day)\b")),
+    ("year_phrase", re.compile(r"\b(?P<phrase>the (?:start|beginning|end|turn) of the year|the new year)\b", re.I)),
     ("deictic", re.compile(r"\b(?P<word>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b")),
     ("anaphoric", re.compile(r"\b(?P<word>the (?:previous|following|next) day|the day (?:before|after))\b", re.I)),
-    ("month_name", re.compile(r"(?<![\d])\b(?P<mon>" + _MONTH_NAMES.replace("May|", "") + r"|(?<=in )May|(?<=since )May|"
-                              r"(?<=from )May|(?<=until )May|(?<=by )May|(?<=of )May)\b(?!\s+\d)")),
+    ("month_name", re.compile(r"\b(?P<mon>" + _MONTH_NAMES + r")\b(?!\s+\d)")),
     ("bare_year", re.compile(r"(?<![\d.,$€£¥/-])(?P<year>(?:19|20)\d\d)(?![\d%]|\s*(?:yuan|dollars|per|people|users|"
                              r"million|billion|companies|firms)\b|,\d|\.\d)(?!\s*(?:年))")),
 ]
+
+# Cheap gates: a pattern is only run on a paragraph that contains what it needs.
+_HAS_MONTH = re.compile(r"\b(?:" + _MONTH_NAMES + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
+_HAS_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+_MONTH_KINDS = {"dateline", "month_day_year", "day_month_year", "month_day_rel_year", "day_month_rel_year", "month_day",
+                "day_month", "month_year", "month_rel_year", "rel_month_name", "month_name"}
+
+
+#: Patterns of these classes are only run in windows around the words they need (month names,
+#: weekdays, 4-digit years): the chars before and after each occurrence searched.
+WINDOW_BEFORE, WINDOW_AFTER = 24, 64
+
+
+def _windows(positions: list[int], size: int) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for p in positions:
+        a, b = max(0, p - WINDOW_BEFORE), min(size, p + WINDOW_AFTER)
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def _needed(kind: str, text: str, lower: str, gates: dict) -> bool:
+    """Whether pattern ``kind`` can match this paragraph (see the gates above)."""
+    if kind.startswith("zh_"):
+        return gates["cjk"]
+    if kind in _MONTH_KINDS:
+        return gates["month"]
+    if kind == "weekday":
+        return gates["weekday"]
+    if kind in ("iso_date", "bare_year", "q_year"):
+        return gates["year"]
+    if kind == "quarter":
+        return "quarter" in lower
+    if kind == "relative_unit":
+        return any(w in lower for w in ("last ", "this ", "next ", "past "))
+    if kind == "ago":
+        return " ago" in lower
+    if kind == "deictic":
+        return any(w in lower for w in ("yesterday", "today", "tomorrow"))
+    if kind == "anaphoric":
+        return " day" in lower
+    return True
+
 
 _FUTURE = re.compile(
     r"\b(?:will|won['’]t|shall|is due|are due|due to|set to|scheduled|expected to|plans? to|is to|are to|"
@@ -105,8 +154,13 @@ _PAST = re.compile(
     r"opened|fined|launched|ordered|summoned|suspended|halted|blocked|passed|adopted|unveiled|approved|"
     r"revealed|disclosed|reported|confirmed|denied|fell|rose|closed|ended|started|introduced|signed|added|"
     r"removed|imposed|completed|voted|decided|agreed|listed|debuted|filed|raised)\b", re.I)
-_DURATION_BEFORE = re.compile(r"\b(?:for|within|over|in the past|during the past|per|every|each)\s+(?:the\s+)?$", re.I)
-_CLAUSE_BREAK = re.compile(r"[;:,—–()]|\band\b|\bbut\b|\bwhile\b|\bafter\b|\bbefore\b|\bwhen\b|\bthat\b")
+_DURATION_BEFORE = re.compile(r"\b(?:(?:for|over|during|in|within|throughout) the|every|each|per)\s+$", re.I)
+_FROM_BEFORE = re.compile(r"\b(?:from|starting|beginning|as of|effective|until|till|by)\s+(?:on\s+)?$", re.I)
+_SENTENCE_END = re.compile(r"[.!?。！？][\"”’]?\s")
+_WIDE_FUTURE = re.compile(r"\b(?:will|shall|due to|set to|expected to|is to|are to)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[;:,—–()。！？]|[.!?][\"”’]?\s|\band\b|\bbut\b|\bwhile\b|\bafter\b|\bbefore\b|\bwhen\b|\bthat\b")
+#: How far (characters) to look back and ahead for the clause around an expression.
+CLAUSE_REACH = 160
 
 
 def is_future_context(sentence: str, start: int, end: int) -> bool:
@@ -115,14 +169,39 @@ def is_future_context(sentence: str, start: int, end: int) -> bool:
     The clause runs from the previous clause break (punctuation, "and", "that", "after" ...) to
     the next one.  A future cue ("will", "is due to", "takes effect", "next") makes it future
     unless the clause also has a past-tense verb and no "will"."""
-    breaks_before = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)]
-    after = _CLAUSE_BREAK.search(sentence, end)
-    clause = sentence[(breaks_before[-1] if breaks_before else 0):(after.start() if after else len(sentence))]
-    if not _FUTURE.search(clause):
+    lo = max(0, start - CLAUSE_REACH)
+    last_break = lo
+    for m in _CLAUSE_BREAK.finditer(sentence, lo, start):
+        last_break = m.end()
+    after = _CLAUSE_BREAK.search(sentence, end, end + CLAUSE_REACH)
+    clause = sentence[last_break:(after.start() if after else min(len(sentence), end + CLAUSE_REACH))]
+    has_past = bool(_PAST.search(clause))
+    if _FUTURE.search(clause):
+        return not has_past or bool(re.search(r"\b(?:will|shall|due to|set to)\b", clause, re.I))
+    if has_past:
         return False
-    if _PAST.search(clause) and not re.search(r"\b(?:will|shall|due to|set to)\b", clause, re.I):
-        return False
-    return True
+    if _FROM_BEFORE.search(sentence[max(0, start - 20):start]):
+        return True  # "from Wednesday": a start date still ahead
+    # a tenseless subordinate clause ("when trading resumes on Monday") takes the sentence's tense
+    lo = max(0, start - CLAUSE_REACH)
+    for m in _SENTENCE_END.finditer(sentence, lo, start):
+        lo = m.end()
+    wide = sentence[lo:min(len(sentence), end + 40)]
+    return bool(_WIDE_FUTURE.search(wide)) and not _PAST.search(sentence[max(0, start - 60):start])
+
+
+class _LazyTense:
+    """Evaluates :func:`is_future_context` only when a rule asks (``bool(future)``)."""
+
+    __slots__ = ("args", "value")
+
+    def __init__(self, *args):
+        self.args, self.value = args, None
+
+    def __bool__(self) -> bool:
+        if self.value is None:
+            self.value = is_future_context(*self.args)
+        return self.value
 
 
 @dataclass(frozen=True)
@@ -177,21 +256,23 @@ def _nearest_year(month: int, day: int, anchor: date, future: bool) -> date | No
             continue
     if not candidates:
         return None
+    is_future = bool(future)
+
     def cost(c: date) -> float:  # distance, weighted against the side the tense does not point to
         days = (c - anchor).days
-        return abs(days) * (AGAINST_TENSE_COST if (days > 0) != future and days != 0 else 1)
+        return abs(days) * (AGAINST_TENSE_COST if (days > 0) != is_future and days != 0 else 1)
     return min(candidates, key=cost)
 
 
 def resolve(kind: str, m: re.Match, anchor: date, sentence: str, offset: int, last_day: date | None) -> tuple[Resolved, str] | None:
     """Resolve one match (pattern ``kind``) against the publication date ``anchor``.
 
-    ``sentence`` is the sentence holding the match and ``offset`` the match's start in it (for
-    tense); ``last_day`` the last day-precise date mentioned before (for "the previous day").
+    ``sentence`` is the text holding the match (a sentence or a paragraph) and ``offset`` the
+    match's start in it (for tense); ``last_day`` the last day-precise date mentioned before (for "the previous day").
     Returns (resolved value, rule name) or None when the match is not a date after all.
     """
     g = m.groupdict()
-    future = is_future_context(sentence, offset, offset + len(m.group(0)))
+    future = _LazyTense(sentence, offset, offset + len(m.group(0)))
     try:
         if kind in ("iso_date", "zh_full_date"):
             return _day(date(int(g["year"]), int(g["m"]), int(g["d"]))), "explicit_date"
@@ -245,6 +326,8 @@ def resolve(kind: str, m: re.Match, anchor: date, sentence: str, offset: int, la
         if kind == "month_rel_year":
             return _month(anchor.year + {"last": -1, "this": 0, "next": 1}[g["rel"]], _month_number(g["mon"])), "month_relative_year"
         if kind in ("rel_month_name", "month_name"):
+            if g["mon"] == "May" and kind == "month_name" and not _MAY_BEFORE.search(sentence[max(0, offset - 12):offset]):
+                return None  # "May" the modal verb
             month = _month_number(g["mon"])
             rel = (g.get("rel") or "").lower().rstrip("-")
             if rel == "next" or (rel in ("", "early", "late", "mid", "this") and future):
@@ -301,6 +384,33 @@ def resolve(kind: str, m: re.Match, anchor: date, sentence: str, offset: int, la
             if unit == "month":
                 return _month(*_add_months(anchor.year, anchor.month, -n)), "months_ago"
             return _year(anchor.year - n), "years_ago"
+        if kind == "ago_exact":
+            unit = g["unit"].lower()
+            d = anchor - timedelta(days=7) if unit == "week" else _shift_years(anchor, -1)
+            return _day(d), "ago_exact"
+        if kind == "offset":
+            n = g["n"].lower()
+            n = int(n) if n.isdigit() else NUMBERS[n]
+            base = last_day or anchor
+            sign = -1 if g["dir"].lower().startswith(("earlier", "before")) else 1
+            unit = g["unit"].lower()
+            if unit == "day":
+                return _day(base + timedelta(days=sign * n)), "offset_from_previous_date"
+            if unit == "week":
+                return _day(base + timedelta(weeks=sign * n)), "offset_from_previous_date"
+            if unit == "month":
+                return _month(*_add_months(base.year, base.month, sign * n)), "offset_from_previous_date"
+            return _year(base.year + sign * n), "offset_from_previous_date"
+        if kind == "holiday":
+            hol = g["hol"].lower().replace("’", "'")
+            month, day = {"christmas eve": (12, 24), "christmas day": (12, 25), "new year's eve": (12, 31),
+                          "new year's day": (1, 1)}[hol]
+            d = _nearest_year(month, day, anchor, future)
+            return (_day(d), "holiday") if d else None
+        if kind == "year_phrase":
+            phrase = g["phrase"].lower()
+            y = anchor.year + (1 if phrase == "the new year" and anchor.month >= 10 else 0)
+            return _year(y), "year_phrase"
         if kind == "deictic":
             k = {"yesterday": -1, "today": 0, "tomorrow": 1}[g["word"].lower()]
             return _day(anchor + timedelta(days=k)), "deictic"
@@ -316,6 +426,13 @@ def resolve(kind: str, m: re.Match, anchor: date, sentence: str, offset: int, la
     except (ValueError, KeyError):
         return None
     return None
+
+
+def _shift_years(d: date, k: int) -> date:
+    try:
+        return d.replace(year=d.year + k)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + k, day=28)
 
 
 def _relative(unit: str, k: int, anchor: date) -> Resolved:
@@ -340,26 +457,58 @@ def find_dates(text: str, anchor: date, *, last_day: date | None = None) -> list
     ``last_day`` carries the last day-precise date of earlier paragraphs (for "the previous day")."""
     taken: list[tuple[int, int]] = []
     found = []
-    sentences = []
-    pos = 0
-    for s in split_sentences(text):
-        i = text.find(s, pos)
-        sentences.append((i, s))
-        pos = i + len(s)
-    is_ascii = text.isascii()
+    lower = text.lower()
+    n = len(text)
+    cjk = not text.isascii()
+    windows = {"month": _windows([m.start() for m in _HAS_MONTH.finditer(text)], n),
+               "weekday": _windows([m.start() for m in _HAS_WEEKDAY.finditer(text)], n),
+               "year": _windows([m.start() for m in _HAS_YEAR.finditer(text)], n)}
+    gates = {"cjk": cjk, "month": bool(windows["month"]), "weekday": bool(windows["weekday"]), "year": bool(windows["year"])}
+    if cjk:  # Chinese dates carry no English month or weekday names: search the whole text
+        gates.update(month=True, year=True)
+        windows = {k: [(0, n)] for k in windows}
+
+    def matches(kind: str, pattern: re.Pattern):
+        cls = "month" if kind in _MONTH_KINDS else "weekday" if kind == "weekday" else \
+            "year" if kind in ("iso_date", "bare_year", "q_year") else None
+        if cls is None or kind == "dateline":
+            return pattern.finditer(text)
+        return (m for a, b in windows[cls] for m in pattern.finditer(text, a, b))
+
+    active = set(_ALWAYS_KINDS)
+    if gates["month"]:
+        active |= {"month_day", "day_month", "month_name"}
+        if gates["year"]:
+            active |= {"month_day_year", "day_month_year", "month_year"}
+        if " year" in lower:
+            active |= {"month_day_rel_year", "day_month_rel_year", "month_rel_year"}
+        if any(w in lower for w in ("last", "this", "next", "early", "late", "mid")):
+            active.add("rel_month_name")
+        if windows["month"] and windows["month"][0][0] == 0:
+            active.add("dateline")
+    if gates["weekday"]:
+        active.add("weekday")
+    if gates["year"]:
+        active |= {"iso_date", "bare_year", "q_year"}
+    if cjk:
+        active |= _ZH_KINDS
+    for kind, needle in _NEEDLES:
+        if any(w in lower for w in needle):
+            active.add(kind)
+    if any(u in lower for u in _UNIT_WORDS) and any(w in lower for w in ("earlier", "later", "before", "after")):
+        active.add("offset")
     for kind, pattern in PATTERNS:
-        if kind.startswith("zh_") and is_ascii:
+        if kind not in active:
             continue
-        for m in pattern.finditer(text):
+        for m in matches(kind, pattern):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
-            if kind in ("bare_year", "month_name", "relative_unit") and _DURATION_BEFORE.search(text[max(0, s - 25):s]):
+            if kind == "relative_unit" and _DURATION_BEFORE.search(text[max(0, s - 25):s]):
                 continue
             if _DURATION_AFTER.match(text[e:e + 8]) and kind in ("bare_year",):
                 continue
-            sent_start, sentence = next(((i, st) for i, st in reversed(sentences) if i <= s), (0, text))
-            resolved = resolve(kind, m, anchor, sentence, s - sent_start, last_day)
+            resolved = resolve(kind, m, anchor, text, s, last_day)
             if resolved is None:
                 continue
             if kind == "dateline":  # the expression is the month and day, not the city
@@ -370,10 +519,10 @@ def find_dates(text: str, anchor: date, *, last_day: date | None = None) -> list
     # "the previous day" refers to the day-precise date mentioned just before it in the text
     out, last = [], last_day
     for s, e, surface, res, rule in found:
-        if rule == "relative_to_previous_date":
-            m = PATTERNS[[k for k, _ in PATTERNS].index("anaphoric")][1].match(surface)
-            sent_start, sentence = next(((i, st) for i, st in reversed(sentences) if i <= s), (0, text))
-            res, rule = resolve("anaphoric", m, anchor, sentence, s - sent_start, last)
+        if rule in ("relative_to_previous_date", "offset_from_previous_date"):
+            kind = "anaphoric" if rule == "relative_to_previous_date" else "offset"
+            m = dict(PATTERNS)[kind].match(surface)
+            res, rule = resolve(kind, m, anchor, text, s, last)
         if res.precision == "day":
             last = res.start_date
         out.append((s, e, _trim(surface), res, rule))
@@ -439,3 +588,16 @@ def extract_dates(segments: pd.DataFrame, articles: pd.DataFrame, *, include_boi
             if res.precision == "day":
                 last_day = res.start_date
     return pd.DataFrame(rows, columns=DATE_COLUMNS)
+
+
+_ZH_KINDS = {k for k, _ in PATTERNS if k.startswith("zh_")}
+_UNIT_WORDS = (" day", " week", " month", " year")
+_MAY_BEFORE = re.compile(r"\b(?:in|since|from|until|by|of|early|late|mid|last|next|this|to|and|or|between)[\s-]+$", re.I)
+_RELATIVE_NEEDLES = tuple(f"{r} {u}" for r in ("last", "this", "next", "past") for u in ("week", "month", "year", "quarter"))
+_NEEDLES = [("quarter", ("quarter",)), ("relative_unit", _RELATIVE_NEEDLES), ("ago", (" ago",)), ("ago_exact", (" ago ",)),
+            ("holiday", ("christmas", "new year")),
+            ("year_phrase", ("of the year", "new year")),
+            ("deictic", ("yesterday", "today", "tomorrow")), ("anaphoric", (" day",))]
+_ALWAYS_KINDS = {k for k, _ in PATTERNS} - _ZH_KINDS - _MONTH_KINDS - {"weekday", "iso_date", "bare_year", "q_year"} \
+    - {k for k, _ in _NEEDLES} - {"offset"}
+_ANAPHORIC = dict(PATTERNS)["anaphoric"]

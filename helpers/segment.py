@@ -514,6 +514,8 @@ def label_paragraphs(articles: pd.DataFrame, *, use_repetition: bool = True,
     paras["score"] = scores
     if use_repetition:
         rep = repetition_table(paras)
+        rep_rows = rep[["outlet_size", "n_outlet_articles", "n_corpus_articles", "n_template_articles",
+                        "template"]].to_dict("records")
     norm = paras["text"].str.strip().str.lower()
     dup_in_article = (paras.assign(_n=norm).groupby(["article_id", "_n"])["para_no"].transform("size") > 1).to_numpy()
     labels, kinds, reasons, final_scores = [], [], [], []
@@ -522,7 +524,7 @@ def label_paragraphs(articles: pd.DataFrame, *, use_repetition: bool = True,
         cues, score = st["cues"], row.score
         reason, label = "", None
         if use_repetition:
-            r = rep.iloc[j]
+            r = rep_rows[j]
             size = int(r["outlet_size"])
             share_ok = r["n_outlet_articles"] >= max(min_articles, min_share * size)
             if share_ok and row.outlet != "unknown":

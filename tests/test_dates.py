@@ -83,3 +83,14 @@ def test_extract_dates_columns_and_bounds():
     row = dates.iloc[0]
     assert (row.value, row.start_date, row.end_date, row.rule) == ("2021-W29", "2021-07-19", "2021-07-25", "relative_week")
     assert len(dates) == 1  # years in boilerplate are not dates
+
+
+def test_heldout_accuracy_meets_targets():
+    """tests/eval was written and annotated independently of the rules (see benchmarks/eval_dates_events.py)."""
+    import re
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, str(paths.PROJECT_ROOT / "benchmarks" / "eval_dates_events.py"), "--no-baseline"],
+                         capture_output=True, text=True, check=True).stdout
+    gold_right, output_right = (float(x) for x in re.search(r"gold right (\S+)\s+output right (\S+)", out).groups())
+    assert gold_right >= 0.95 and output_right >= 0.95, out
