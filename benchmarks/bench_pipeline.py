@@ -55,7 +55,7 @@ def main(argv=None) -> int:
             extract_dates = None
         if extract_dates:
             t0 = time.perf_counter()
-            dates = extract_dates(segments, articles)
+            extract_dates(segments, articles)
             timings["dates"] = time.perf_counter() - t0
     for stage, seconds in timings.items():
         print(f"{stage:9s} {n} articles in {seconds:6.2f} s -> {n / seconds:10,.0f} articles/s")

@@ -63,7 +63,7 @@ def gold_spans(gold: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
 
 def score_dates(gold: pd.DataFrame, pred: pd.DataFrame) -> dict:
     """pred columns: article_id, b_start, b_end, value, precision, surface."""
-    ok_gold, used = 0, 0
+    ok_gold, _used = 0, 0
     errors = []
     pred_ok = [False] * len(pred)
     pred_hits = [False] * len(pred)

@@ -36,7 +36,7 @@ from typing import Iterable, Iterator
 import pandas as pd
 
 from . import paths, schema
-from .timestamps import Timestamp, looks_like_timestamp, parse_timestamp
+from .timestamps import looks_like_timestamp, parse_timestamp
 
 #: Largest single-article file read (bytes); larger files are reported as too large.
 MAX_BYTES_DEFAULT = 10_000_000

@@ -123,29 +123,6 @@ def _windows(positions: list[int], size: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged]
 
 
-def _needed(kind: str, text: str, lower: str, gates: dict) -> bool:
-    """Whether pattern ``kind`` can match this paragraph (see the gates above)."""
-    if kind.startswith("zh_"):
-        return gates["cjk"]
-    if kind in _MONTH_KINDS:
-        return gates["month"]
-    if kind == "weekday":
-        return gates["weekday"]
-    if kind in ("iso_date", "bare_year", "q_year"):
-        return gates["year"]
-    if kind == "quarter":
-        return "quarter" in lower
-    if kind == "relative_unit":
-        return any(w in lower for w in ("last ", "this ", "next ", "past "))
-    if kind == "ago":
-        return " ago" in lower
-    if kind == "deictic":
-        return any(w in lower for w in ("yesterday", "today", "tomorrow"))
-    if kind == "anaphoric":
-        return " day" in lower
-    return True
-
-
 _FUTURE = re.compile(
     r"\b(?:will|won['’]t|shall|is due|are due|due to|set to|scheduled|expected to|plans? to|is to|are to|"
     r"takes? effect|comes? into (?:force|effect)|next|upcoming|coming|from next)\b", re.I)

@@ -29,6 +29,12 @@ KIND_COLOURS = {
 MIN_ARTICLES_FOR_CLAIM = 3
 
 
+def _empty(ax, message: str, title: str) -> None:
+    """Say on the chart that nothing matches, instead of drawing empty axes."""
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
+    ax.set_title(title)
+
+
 def _caption(fig: Figure, text: str) -> None:
     fig.text(0.0, -0.02, text, ha="left", va="top", fontsize=8, color="#555555", wrap=True)
 
@@ -41,7 +47,7 @@ def plot_articles_per_month(articles: pd.DataFrame, *, title: str | None = None,
         fig = Figure()
         ax = fig.subplots()
         if counts.empty:
-            ax.text(0.5, 0.5, "no dated articles", ha="center", va="center", transform=ax.transAxes)
+            _empty(ax, "no dated articles", "")
         else:
             table = counts.pivot_table(index="month", columns="outlet", values="n_articles",
                                        aggfunc="sum", fill_value=0).sort_index()
@@ -86,8 +92,7 @@ def plot_boilerplate_by_outlet(per_article: pd.DataFrame, *, caption: str | None
         fig = Figure(figsize=(9, 0.5 * max(3, per_article["outlet"].nunique()) + 1.5))
         ax = fig.subplots()
         if per_article.empty:
-            ax.text(0.5, 0.5, "no articles match the filters", ha="center", va="center", transform=ax.transAxes)
-            ax.set_title("Boilerplate share per article")
+            _empty(ax, "no articles match the filters", "Boilerplate share per article")
             return fig
         order = per_article.groupby("outlet")["boilerplate_ratio"].median().sort_values().index.tolist()
         data = [per_article.loc[per_article["outlet"] == o, "boilerplate_ratio"].to_numpy() for o in order]
@@ -114,8 +119,7 @@ def plot_boilerplate_kinds(kinds: pd.DataFrame, *, caption: str | None = None) -
         fig = Figure(figsize=(9, 0.5 * max(3, kinds["outlet"].nunique()) + 1.5))
         ax = fig.subplots()
         if kinds.empty:
-            ax.text(0.5, 0.5, "no boilerplate matches the filters", ha="center", va="center", transform=ax.transAxes)
-            ax.set_title("Kinds of boilerplate")
+            _empty(ax, "no boilerplate matches the filters", "Kinds of boilerplate")
             return fig
         table = kinds.pivot_table(index="outlet", columns="kind", values="share", fill_value=0)
         table = table[table.sum().sort_values(ascending=False).index]
@@ -151,7 +155,7 @@ def plot_ratio_over_time(over_time: pd.DataFrame, *, caption: str | None = None)
         fig = Figure()
         ax = fig.subplots()
         if over_time.empty:
-            ax.text(0.5, 0.5, "no dated articles match the filters", ha="center", va="center", transform=ax.transAxes)
+            _empty(ax, "no dated articles match the filters", "")
         else:
             periods = sorted(over_time["period"].unique())
             pos = {p: i for i, p in enumerate(periods)}
@@ -177,8 +181,7 @@ def plot_top_entities(counts: pd.DataFrame, *, n: int = 15, value: str = "n_arti
         fig = Figure(figsize=(9, 0.32 * max(len(top), 4) + 1.4))
         ax = fig.subplots()
         if top.empty:
-            ax.text(0.5, 0.5, "no mentions match the filters", ha="center", va="center", transform=ax.transAxes)
-            ax.set_title("Most-mentioned entities")
+            _empty(ax, "no mentions match the filters", "Most-mentioned entities")
             return fig
         colours = [TYPE_COLOURS.get(t, "#999999") for t in top["entity_type"]]
         ax.barh(top["entity"], top[value], color=colours)
@@ -200,8 +203,7 @@ def plot_mentions_over_time(over_time: pd.DataFrame, *, value: str = "n_articles
         fig = Figure()
         ax = fig.subplots()
         if over_time.empty:
-            ax.text(0.5, 0.5, "no mentions match the filters", ha="center", va="center", transform=ax.transAxes)
-            ax.set_title("Mentions over time")
+            _empty(ax, "no mentions match the filters", "Mentions over time")
             return fig
         periods = sorted(over_time["period"].unique())
         periods = [str(p) for p in pd.period_range(periods[0], periods[-1], freq=pd.Period(periods[0]).freq)]
@@ -225,8 +227,7 @@ def plot_cooccurrence(cooc: pd.DataFrame, *, max_rows: int = 12, max_cols: int =
         if cooc.empty:
             fig = Figure()
             ax = fig.subplots()
-            ax.text(0.5, 0.5, "no co-mentions match the filters", ha="center", va="center", transform=ax.transAxes)
-            ax.set_title("Who is mentioned with whom")
+            _empty(ax, "no co-mentions match the filters", "Who is mentioned with whom")
             return fig
         rows = cooc.groupby("row_entity")["n"].sum().sort_values(ascending=False).head(max_rows).index
         cols = cooc.groupby("col_entity")["n"].sum().sort_values(ascending=False).head(max_cols).index
@@ -283,8 +284,7 @@ def plot_timeline(events: pd.DataFrame, reference: pd.DataFrame | None = None, *
         fig = Figure(figsize=(10, 0.42 * max(len(lanes), 4) + 1.8))
         ax = fig.subplots()
         if not lanes:
-            ax.text(0.5, 0.5, "no events match the filters", ha="center", va="center", transform=ax.transAxes)
-            ax.set_title("Policy timeline")
+            _empty(ax, "no events match the filters", "Policy timeline")
             return fig
         y = {name: i for i, name in enumerate(lanes)}
         if ref is not None and lane in ref:
@@ -323,7 +323,7 @@ def plot_event_coverage(articles_per_month: pd.DataFrame, events: pd.DataFrame, 
         fig = Figure()
         ax = fig.subplots()
         if not index:
-            ax.text(0.5, 0.5, "no dated articles", ha="center", va="center", transform=ax.transAxes)
+            _empty(ax, "no dated articles", "")
             return fig
         x = range(len(index))
         ax.bar(x, months.reindex(index, fill_value=0), color="#56B4E9", label="articles published")

@@ -30,6 +30,20 @@ def _month_end(month: str) -> str:
     return (pd.Period(month, freq="M").end_time.date()).isoformat()
 
 
+def month_range(value: tuple[str, str]) -> dict:
+    """A range slider's (first month, last month) as ``since``/``until`` ISO dates (None if undated)."""
+    first, last = value
+    return {"since": f"{first}-01" if first != "(undated)" else None,
+            "until": _month_end(last) if last != "(undated)" else None}
+
+
+def show(output: w.Output, obj) -> None:
+    """Replace what an Output widget shows."""
+    output.clear_output(wait=True)
+    with output:
+        display(obj)
+
+
 @dataclass
 class BoilerplateView:
     """What the boilerplate explorer shows for one set of filter values."""
@@ -86,9 +100,7 @@ class BoilerplateExplorer:
         self.refresh()
 
     def params(self) -> dict:
-        first, last = self.dates.value
-        return {"outlets": list(self.outlet.value), "since": f"{first}-01" if first != "(undated)" else None,
-                "until": _month_end(last) if last != "(undated)" else None,
+        return {"outlets": list(self.outlet.value), **month_range(self.dates.value),
                 "kind": None if self.kind.value == ALL else self.kind.value,
                 "article_id": self.article.value}
 
@@ -106,9 +118,7 @@ class BoilerplateExplorer:
         self.viewer.value = views.article_html(
             self.segments, self.article.value, title=titles.get(self.article.value, ""),
             highlight_kinds=[self.kind.value] if self.kind.value != ALL else None) if self.article.value else ""
-        self.chart.clear_output(wait=True)
-        with self.chart:
-            display(view.figure)
+        show(self.chart, view.figure)
         return view
 
     def _on_filter(self, _change=None):
@@ -192,23 +202,16 @@ class EntityExplorer:
         self.refresh()
 
     def params(self) -> dict:
-        first, last = self.dates.value
         return {"entity_type": None if self.entity_type.value == ALL else self.entity_type.value,
                 "entities": list(self.entities.value), "outlets": list(self.outlet.value),
-                "since": f"{first}-01" if first != "(undated)" else None,
-                "until": _month_end(last) if last != "(undated)" else None,
-                "content_only": self.content_only.value, "min_count": self.min_count.value}
+                **month_range(self.dates.value), "content_only": self.content_only.value, "min_count": self.min_count.value}
 
     def refresh(self) -> EntityView:
         self.view = render_entities(self.mentions, self.articles, **self.params())
         self.summary.value = (f"<b>{len(self.view.counts)}</b> entities named in at least "
                               f"{self.min_count.value} article(s)")
-        self.chart.clear_output(wait=True)
-        with self.chart:
-            display(self.view.figure)
-        self.table.clear_output(wait=True)
-        with self.table:
-            display(self.view.counts.head(20))
+        show(self.chart, self.view.figure)
+        show(self.table, self.view.counts.head(20))
         return self.view
 
     def widget(self) -> w.Widget:
@@ -276,8 +279,7 @@ class TimelineExplorer:
         self.refresh()
 
     def params(self) -> dict:
-        first, last = self.dates.value
-        return {"since": f"{first}-01", "until": _month_end(last), "agencies": list(self.agency.value) or None,
+        return {**month_range(self.dates.value), "agencies": list(self.agency.value) or None,
                 "company": None if self.company.value == ALL else self.company.value,
                 "action_types": list(self.action.value) or None, "source": self.source.value}
 
@@ -285,13 +287,9 @@ class TimelineExplorer:
         self.view = render_timeline(self.merged, self.reference, **self.params())
         self.summary.value = (f"<b>{len(self.view.events)}</b> extracted events, "
                               f"<b>{len(self.view.reference)}</b> reference events")
-        self.chart.clear_output(wait=True)
-        with self.chart:
-            display(self.view.figure)
-        self.table.clear_output(wait=True)
-        with self.table:
-            cols = ["date", "agency", "action_type", "companies", "n_articles", "sentence"]
-            display(self.view.events[cols].head(25) if not self.view.events.empty else self.view.reference.head(25))
+        show(self.chart, self.view.figure)
+        cols = ["date", "agency", "action_type", "companies", "n_articles", "sentence"]
+        show(self.table, self.view.events[cols].head(25) if not self.view.events.empty else self.view.reference.head(25))
         return self.view
 
     def widget(self) -> w.Widget:

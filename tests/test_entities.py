@@ -1,5 +1,4 @@
 import pandas as pd
-import pytest
 
 from helpers import load_articles, paths
 from helpers.entities import (cooccurrence, count_mentions, discover_candidates, extract_mentions, find_in_text,
