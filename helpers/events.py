@@ -46,7 +46,8 @@ OTHER_ACTION = re.compile(
     r"\b(?:said|says|announced|stated|published|released|issued|approved|inaugurated|met|opened|launched|began|"
     r"started|limited|held|chaired|stressed|decided|set up|established|kicked off|unveiled|revealed|disclosed|"
     r"confirmed|allowed|lifted|resumed|imposed|sent|granted|rejected|convened|signed|listed|moved|named|"
-    r"appointed|introduced|amended|revised|proposed|sought|gave|cleared|accepted)\b", re.I)
+    r"appointed|introduced|amended|revised|proposed|sought|gave|cleared|accepted|floated|ended|concluded|"
+    r"wrapped up|repeated|held|hosted|set)\b", re.I)
 _AMOUNT = re.compile(r"(?:(?:RMB|CNY|¥)\s*)?(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>billion|bn|million|mln|m)?\s*"
                      r"(?P<cur>yuan|RMB|renminbi)\b|(?:RMB|CNY|¥)\s*(?P<num2>\d[\d,]*(?:\.\d+)?)\s*(?P<scale2>billion|bn|million|mln|m)?\b",
                      re.I)
@@ -85,16 +86,18 @@ def fine_amount(sentence: str) -> float | None:
     return max(amounts) if amounts else None
 
 
-def _event_date(in_sentence: pd.DataFrame, sentence: str, offset: int, kind: str) -> pd.Series:
-    """The date an action is about: not the dateline if there is another; else the one nearest
-    the action word, preferring finer precision."""
+def _event_date(in_sentence: pd.DataFrame, agency_spans: list[tuple[int, int]]) -> pd.Series:
+    """The date an agency's action is about: not the dateline if there is another; else the date
+    nearest the agency's mention in the sentence (finer precision on ties).  In "SAMR opened a
+    probe in December, and last month the commission issued guidelines" each agency gets its own."""
     candidates = in_sentence[in_sentence["rule"] != "dateline"] if (in_sentence["rule"] != "dateline").any() else in_sentence
-    pattern = dict(ACTIONS).get(kind, OTHER_ACTION)
-    m = pattern.search(sentence) or OTHER_ACTION.search(sentence)
-    anchor = offset + (m.start() if m else 0)
     rank = candidates["precision"].map({p: i for i, p in enumerate(EVENT_PRECISIONS)})
-    distance = (candidates["start"] - anchor).abs()
-    return candidates.assign(_rank=rank, _distance=distance).sort_values(["_distance", "_rank"]).iloc[0]
+
+    def gap(start, end):
+        return min(max(a - end, start - b, 0) for a, b in agency_spans)
+
+    distance = [gap(s, e) for s, e in zip(candidates["start"], candidates["end"])]
+    return candidates.assign(_rank=rank, _distance=distance).sort_values(["_distance", "_rank", "start"]).iloc[0]
 
 
 def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
@@ -127,13 +130,13 @@ def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.Dat
             kind = action_type(sentence)
             if kind is None:
                 continue
-            chosen = _event_date(in_sentence, sentence, s, kind)
             firms = []
             if para_companies is not None:
                 in_s = para_companies[(para_companies["start"] >= s) & (para_companies["end"] <= e)]
                 firms = list(dict.fromkeys(in_s["entity"]))
             amount = fine_amount(sentence) if kind == "fine" else None
-            for agency in dict.fromkeys(acting["entity"]):
+            for agency, spans in acting.groupby("entity", sort=False):
+                chosen = _event_date(in_sentence, list(zip(spans["start"], spans["end"])))
                 rows.append((aid, chosen["value"], chosen["precision"], agency, ";".join(firms), kind, amount,
                              sentence, para_no, chosen["surface"]))
     out = pd.DataFrame(rows, columns=EVENT_COLUMNS)
