@@ -86,18 +86,30 @@ def fine_amount(sentence: str) -> float | None:
     return max(amounts) if amounts else None
 
 
-def _event_date(in_sentence: pd.DataFrame, agency_spans: list[tuple[int, int]]) -> pd.Series:
-    """The date an agency's action is about: not the dateline if there is another; else the date
-    nearest the agency's mention in the sentence (finer precision on ties).  In "SAMR opened a
-    probe in December, and last month the commission issued guidelines" each agency gets its own."""
+_CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s+—\s+")
+
+
+def _event_date(in_sentence: pd.DataFrame, agency_spans: list[tuple[int, int]], sentence: str, offset: int) -> pd.Series:
+    """The date an agency's action is about: not the dateline if there is another; a date in the
+    agency's own clause before one in another clause ("SAMR opened a probe in December, and last month
+    the commission issued guidelines" gives each its own); within it the finest precision, then the
+    date nearest the agency's name."""
     candidates = in_sentence[in_sentence["rule"] != "dateline"] if (in_sentence["rule"] != "dateline").any() else in_sentence
     rank = candidates["precision"].map({p: i for i, p in enumerate(EVENT_PRECISIONS)})
+    breaks = [offset + m.start() for m in _CLAUSE_SPLIT.finditer(sentence)]
+
+    def clause(pos: int) -> int:
+        return sum(b <= pos for b in breaks)
+
+    agency_clauses = {clause(a) for a, _ in agency_spans}
 
     def gap(start, end):
         return min(max(a - end, start - b, 0) for a, b in agency_spans)
 
+    other_clause = [clause(s) not in agency_clauses for s in candidates["start"]]
     distance = [gap(s, e) for s, e in zip(candidates["start"], candidates["end"])]
-    return candidates.assign(_rank=rank, _distance=distance).sort_values(["_distance", "_rank", "start"]).iloc[0]
+    return candidates.assign(_other=other_clause, _rank=rank, _distance=distance).sort_values(
+        ["_other", "_rank", "_distance", "start"]).iloc[0]
 
 
 def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
@@ -136,7 +148,7 @@ def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.Dat
                 firms = list(dict.fromkeys(in_s["entity"]))
             amount = fine_amount(sentence) if kind == "fine" else None
             for agency, spans in acting.groupby("entity", sort=False):
-                chosen = _event_date(in_sentence, list(zip(spans["start"], spans["end"])))
+                chosen = _event_date(in_sentence, list(zip(spans["start"], spans["end"])), sentence, s)
                 rows.append((aid, chosen["value"], chosen["precision"], agency, ";".join(firms), kind, amount,
                              sentence, para_no, chosen["surface"]))
     out = pd.DataFrame(rows, columns=EVENT_COLUMNS)
