@@ -561,8 +561,28 @@ def label_paragraphs(articles: pd.DataFrame, *, use_repetition: bool = True,
         kinds.append((rule[0] if rule else _kind_for(row.text, cues, st["n_words"])) if label == BOILERPLATE else CONTENT)
         reasons.append(reason)
     paras["label"], paras["kind"], paras["reason"], paras["score"] = labels, kinds, reasons, final_scores
+    _rescue_prose(paras)
     paras["n_chars"] = paras["text"].str.len()
     return paras[SEGMENT_COLUMNS].reset_index(drop=True)
+
+
+#: An article left with no content paragraph keeps as content its sentences of at least this many words.
+RESCUE_MIN_WORDS = 5
+
+
+def _rescue_prose(paras: pd.DataFrame) -> None:
+    """An article must not lose all its text: where every paragraph came out boilerplate, the ones
+    that read as sentences (closing punctuation, enough words, no cue, not repeated) are content.
+    Short wire items and snippets in JSONL/CSV corpora are often a single such paragraph."""
+    has_content = paras.groupby("article_id")["label"].transform(lambda s: (s == CONTENT).any())
+    for i in paras.index[~has_content]:
+        text, reason = paras.at[i, "text"], paras.at[i, "reason"]
+        st = paragraph_stats(text)
+        if (st["terminal"] and st["n_words"] >= RESCUE_MIN_WORDS and not st["cues"]
+                and not reason.startswith(("repeated", "starts like", "appears twice"))
+                and decisive_rule(text, st["n_words"]) is None):
+            paras.at[i, "label"], paras.at[i, "kind"] = CONTENT, CONTENT
+            paras.at[i, "reason"] = "the article's only sentence-like text"
 
 
 def _model_reason(cues: list[str], st: dict) -> str:

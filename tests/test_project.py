@@ -159,3 +159,24 @@ def test_cli_missing_or_empty_folder(tmp_path, make_folder):
                           capture_output=True, text=True)
     assert proc.returncode != 0
     assert ("empty" if make_folder else "not found") in proc.stderr
+
+
+def test_cli_export_on_a_messy_folder(tmp_path):
+    """Every file is in articles.csv or skipped.csv, all six tables are written, short items keep their text."""
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "a.txt").write_bytes(b"Jul 26, 2021 06:10 PM\r\n\r\nTitle\r\n\r\nThe CAC said on Friday it fined Didi 8 billion yuan.\r\n")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
+    (corpus / "sub" / "gbk.txt").write_bytes("2021-07-26\n\n工信部整治\n\n工业和信息化部表示将开展整治。\n".encode("gbk"))
+    (corpus / "feed.jsonl").write_text('{"text": "SAMR fined Alibaba on Saturday, the regulator said.", "published": "2021-04-11"}\n{bad\n')
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "helpers", "export", str(corpus), "--out", str(out)], check=True,
+                   capture_output=True)
+    tables = {name: pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
+              for name in ["articles", "skipped", "segments", "mentions", "dates", "events"]}
+    files = {"a.txt", "empty.txt", "logo.png", "sub/gbk.txt", "feed.jsonl"}
+    assert set(tables["articles"].path) | set(tables["skipped"].path) == files
+    assert set(tables["events"].agency) == {"Cyberspace Administration of China", "State Administration for Market Regulation"}
+    assert "Ministry of Industry and Information Technology" in set(tables["mentions"].entity)
+    assert {"2021-07-23", "2021-04-10"} <= set(tables["dates"].value)
