@@ -9,7 +9,7 @@ PORT   ?= 8888
 NO_BROWSER := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 ROOT_FLAG  := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test venv install install-test bench clean
+.PHONY: lab test report venv install install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ lab: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# Run every notebook headless on a corpus and keep notebooks, HTML and figures in reports/:
+#   make report [CORPUS=path] [SINCE=2021-01-01] [UNTIL=2021-12-31]
+report: $(VENV)/.installed
+	$(BIN)/python -m helpers report $(if $(CORPUS),--corpus $(CORPUS),) $(if $(SINCE),--since $(SINCE),) $(if $(UNTIL),--until $(UNTIL),)
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_load.py

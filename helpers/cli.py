@@ -19,6 +19,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"largest single-article file to read (default {MAX_BYTES_DEFAULT:,})")
     exp.add_argument("--keep-duplicates", action="store_true",
                      help="keep articles whose body repeats an earlier one (default: report them as skipped)")
+    rep = sub.add_parser("report", help="run every notebook headless and write notebooks, HTML and figures to reports/")
+    rep.add_argument("--corpus", help="folder of articles (default: the sample corpus)")
+    rep.add_argument("--since", help="first publication date, ISO (e.g. 2021-01-01)")
+    rep.add_argument("--until", help="last publication date, ISO")
+    rep.add_argument("--outlet", action="append", help="keep this outlet (repeat for several)")
+    rep.add_argument("--out", help="output folder (default: reports/)")
     return parser
 
 
@@ -33,4 +39,12 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         for name, path in written.items():
             print(f"wrote {path}")
+    elif args.command == "report":
+        from .report import run_reports
+
+        table = run_reports(args.corpus, since=args.since, until=args.until, outlets=args.outlet, out_dir=args.out)
+        for row in table.itertuples():
+            where = f" (cell {row.cell}: {row.error})" if row.status != "ok" else ""
+            print(f"{row.notebook}: {row.status} in {row.seconds} s{where}")
+        return 0 if (table["status"] == "ok").all() else 1
     return 0
