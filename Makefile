@@ -9,7 +9,7 @@ PORT   ?= 8888
 NO_BROWSER := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 ROOT_FLAG  := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test report venv install install-test bench clean
+.PHONY: lab test report dashboard venv install install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ test: $(VENV)/.installed-test
 #   make report [CORPUS=path] [SINCE=2021-01-01] [UNTIL=2021-12-31]
 report: $(VENV)/.installed
 	$(BIN)/python -m helpers report $(if $(CORPUS),--corpus $(CORPUS),) $(if $(SINCE),--since $(SINCE),) $(if $(UNTIL),--until $(UNTIL),)
+
+# Every notebook as a Voila dashboard (code hidden, widgets live) on 127.0.0.1
+DASH_PORT ?= 8866
+dashboard: $(VENV)/.installed
+	@echo "Dashboards: http://127.0.0.1:$(DASH_PORT)/ (pick a notebook; Ctrl-C to stop)"
+	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=$(DASH_PORT)
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_load.py

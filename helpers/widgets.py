@@ -245,6 +245,7 @@ def render_timeline(merged: pd.DataFrame, reference: pd.DataFrame, *, since=None
     if source == "reference":
         # draw reference rows as the events themselves
         shown = ref.assign(agency=ref["agency"].str.split(";")).explode("agency")
+        shown = shown[shown["agency"].fillna("") != ""]
         fig = plotting.plot_timeline(shown.assign(amount_cny=pd.to_numeric(shown["amount_cny"], errors="coerce")), None, lane=lane)
     else:
         fig = plotting.plot_timeline(events, ref if source == "both" else None, lane=lane)
@@ -295,6 +296,57 @@ class TimelineExplorer:
     def widget(self) -> w.Widget:
         controls = w.VBox([self.dates, w.HBox([self.agency, w.VBox([self.company, self.action])]), self.source])
         return w.VBox([controls, self.summary, self.chart, self.table])
+
+    def _ipython_display_(self):
+        display(self.widget())
+
+
+# --------------------------------------------------------------------------- corpus overview
+@dataclass
+class CorpusView:
+    """What the corpus explorer shows for one outlet and month range."""
+
+    articles: pd.DataFrame
+    per_month: pd.DataFrame
+    figure: plt.Figure
+
+
+def render_corpus(articles: pd.DataFrame, *, outlets=None, since=None, until=None) -> CorpusView:
+    """Articles of the chosen outlets and months, counted per month and charted."""
+    chosen = views.filter_articles(articles, since=since, until=until, outlets=outlets)
+    per_month = views.articles_per_month(chosen)
+    return CorpusView(chosen, per_month, plotting.plot_articles_per_month(chosen))
+
+
+class CorpusExplorer:
+    """Outlet and month-range controls over the articles-per-month chart and the article list."""
+
+    def __init__(self, articles: pd.DataFrame):
+        self.articles = articles
+        months = month_options(articles)
+        self.outlet = w.Dropdown(options=[ALL] + sorted(articles["outlet"].unique()), value=ALL, description="Outlet")
+        self.dates = w.SelectionRangeSlider(options=months, index=(0, len(months) - 1), description="Months",
+                                            continuous_update=False, layout=w.Layout(width="560px"))
+        self.summary = w.HTML()
+        self.chart = w.Output()
+        self.table = w.Output()
+        self.view: CorpusView | None = None
+        for control in (self.outlet, self.dates):
+            control.observe(lambda _change: self.refresh(), names="value")
+        self.refresh()
+
+    def params(self) -> dict:
+        return {"outlets": None if self.outlet.value == ALL else [self.outlet.value], **month_range(self.dates.value)}
+
+    def refresh(self) -> CorpusView:
+        self.view = render_corpus(self.articles, **self.params())
+        self.summary.value = f"<b>{len(self.view.articles)}</b> articles selected"
+        show(self.chart, self.view.figure)
+        show(self.table, self.view.articles[["article_id", "outlet", "published", "title"]].head(15))
+        return self.view
+
+    def widget(self) -> w.Widget:
+        return w.VBox([w.HBox([self.outlet, self.dates]), self.summary, self.chart, self.table])
 
     def _ipython_display_(self):
         display(self.widget())

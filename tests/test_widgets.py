@@ -113,3 +113,16 @@ def test_timeline_explorer_controls(sample):
     explorer.dates.value = ("2021-07", "2021-07")
     assert explorer.view.reference.empty
     assert explorer.view.events.date.str.startswith("2021-07").all()
+
+
+def test_corpus_explorer_controls(sample):
+    from helpers.widgets import CorpusExplorer
+
+    articles, _ = sample
+    explorer = CorpusExplorer(articles)
+    assert f"<b>{len(articles)}</b>" in explorer.summary.value
+    explorer.outlet.value = "Sino Markets Daily"
+    assert set(explorer.view.articles.outlet) == {"Sino Markets Daily"}
+    assert "<b>11</b>" in explorer.summary.value
+    explorer.dates.value = ("2021-01", "2021-06")
+    assert explorer.view.per_month.month.between("2021-01", "2021-06").all()
