@@ -35,8 +35,10 @@ def _empty(ax, message: str, title: str) -> None:
     ax.set_title(title)
 
 
-def _caption(fig: Figure, text: str) -> None:
-    fig.text(0.0, -0.02, text, ha="left", va="top", fontsize=8, color="#555555", wrap=True)
+def _caption(fig: Figure, detail: str, selection: str | None = None) -> None:
+    """Caption under a chart: what was selected (corpus, filters), what is drawn, and the date made."""
+    parts = [p for p in (selection, detail, f"made {date.today().isoformat()}") if p]
+    fig.text(0.0, -0.02, " · ".join(parts), ha="left", va="top", fontsize=8, color="#555555", wrap=True)
 
 
 def plot_articles_per_month(articles: pd.DataFrame, *, title: str | None = None,
@@ -65,7 +67,7 @@ def plot_articles_per_month(articles: pd.DataFrame, *, title: str | None = None,
         ax.set_ylabel("articles")
         peak = counts.groupby("month")["n_articles"].sum().idxmax() if not counts.empty else "n/a"
         ax.set_title(title or f"Coverage by month (busiest: {peak})")
-        _caption(fig, caption or f"{len(articles)} articles; made {date.today().isoformat()}")
+        _caption(fig, f"{len(articles)} articles", caption)
     return fig
 
 
@@ -109,7 +111,7 @@ def plot_boilerplate_by_outlet(per_article: pd.DataFrame, *, caption: str | None
         eligible = [o for o in order if sizes[o] >= MIN_ARTICLES_FOR_CLAIM] or order
         top = eligible[-1]
         ax.set_title(f"{top} carries the most boilerplate (median {per_article.loc[per_article.outlet == top, 'boilerplate_ratio'].median():.0%} of characters)")
-        _caption(fig, caption or f"{len(per_article)} articles; made {date.today().isoformat()}")
+        _caption(fig, f"{len(per_article)} articles", caption)
     return fig
 
 
@@ -133,7 +135,7 @@ def plot_boilerplate_kinds(kinds: pd.DataFrame, *, caption: str | None = None) -
         ax.grid(axis="x")
         overall = kinds.groupby("kind")["chars"].sum().idxmax()
         ax.set_title(f"Across outlets, '{overall}' boilerplate takes the most characters")
-        _caption(fig, caption or f"made {date.today().isoformat()}")
+        _caption(fig, "", caption)
     return fig
 
 
@@ -166,7 +168,7 @@ def plot_ratio_over_time(over_time: pd.DataFrame, *, caption: str | None = None)
         ax.set_ylim(0, 1)
         ax.set_ylabel("mean boilerplate share")
         ax.set_title(_trend_title(over_time))
-        _caption(fig, caption or f"made {date.today().isoformat()}")
+        _caption(fig, "", caption)
     return fig
 
 
@@ -193,7 +195,7 @@ def plot_top_entities(counts: pd.DataFrame, *, n: int = 15, value: str = "n_arti
         leader = top.iloc[-1]
         ax.set_title(f"{leader['entity']} leads: named in {int(leader[value])} "
                      f"{'articles' if value == 'n_articles' else 'mentions'}")
-        _caption(fig, caption or f"content paragraphs only unless stated; made {date.today().isoformat()}")
+        _caption(fig, "content paragraphs only unless stated", caption)
     return fig
 
 
@@ -217,7 +219,7 @@ def plot_mentions_over_time(over_time: pd.DataFrame, *, value: str = "n_articles
         ax.set_ylabel("articles mentioning it" if value == "n_articles" else "mentions")
         peak = over_time.sort_values(value).iloc[-1]
         ax.set_title(f"Peak: {peak['entity']} in {peak['period']} ({int(peak[value])} articles)")
-        _caption(fig, caption or f"made {date.today().isoformat()}")
+        _caption(fig, "", caption)
     return fig
 
 
@@ -248,7 +250,7 @@ def plot_cooccurrence(cooc: pd.DataFrame, *, max_rows: int = 12, max_cols: int =
         fig.colorbar(im, ax=ax, label="articles naming both", shrink=0.8)
         top = cooc.iloc[0]
         ax.set_title(f"Most frequent pair: {top['row_entity']} with {top['col_entity']} ({top['n']} articles)")
-        _caption(fig, caption or f"made {date.today().isoformat()}")
+        _caption(fig, "", caption)
     return fig
 
 
@@ -305,8 +307,7 @@ def plot_timeline(events: pd.DataFrame, reference: pd.DataFrame | None = None, *
         busiest = e["start"].dt.to_period("Q").value_counts()
         title = f"Regulatory actions cluster in {busiest.idxmax()}" if not busiest.empty else "Policy timeline"
         ax.set_title(title)
-        _caption(fig, caption or f"{len(e)} extracted events; grey bars: reference timeline; fines sized by amount; "
-                                 f"made {date.today().isoformat()}")
+        _caption(fig, f"{len(e)} extracted events; grey bars: reference timeline; fines sized by amount", caption)
     return fig
 
 
@@ -334,5 +335,5 @@ def plot_event_coverage(articles_per_month: pd.DataFrame, events: pd.DataFrame, 
         ax.legend(loc="upper right")
         peak = ev_months.idxmax() if not ev_months.empty else "n/a"
         ax.set_title(f"Most dated events fall in {peak}")
-        _caption(fig, caption or f"made {date.today().isoformat()}")
+        _caption(fig, "", caption)
     return fig

@@ -256,3 +256,17 @@ def timeline_narrative(reference: pd.DataFrame) -> list[str]:
             lines.append(f"- {r.date} · {who} · {r.action_type.replace('_', ' ')}: {r.summary} "
                          f"({r.n_articles} article{'s' if r.n_articles != 1 else ''})")
     return lines
+
+
+def describe_selection(corpus_dir, articles: pd.DataFrame, *, since=None, until=None, outlets=None) -> str:
+    """A one-line caption naming the corpus and the filters, for charts: ``corpus: articles (67 articles) ·
+    2021-01-01 to 2021-12-31 · outlets: all``."""
+    from pathlib import Path
+
+    from . import paths
+
+    is_sample = not corpus_dir or Path(corpus_dir).resolve() == paths.SAMPLE_CORPUS_DIR.resolve()
+    name = "sample corpus" if is_sample else Path(corpus_dir).name
+    dates = "all dates" if not (since or until) else f"{since or 'start'} to {until or 'end'}"
+    which = "outlets: all" if not outlets else "outlets: " + ", ".join(outlets)
+    return f"corpus: {name} ({len(articles)} articles) · {dates} · {which}"

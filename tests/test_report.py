@@ -65,3 +65,21 @@ def test_a_failing_notebook_is_named_and_the_others_run(tmp_path):
     assert "ZeroDivisionError" in table.loc["98-bad.ipynb", "error"]
     assert table.loc["98-bad.ipynb", "cell"] >= 2
     assert table.loc["99-good.ipynb", "status"] == "ok"
+
+
+def test_untrusted_text_is_escaped_in_the_html_export(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "evil.txt").write_text(
+        "Jul 26, 2021 06:10 PM\n\n<script>window.__xss=1</script> Evil <b>title</b>\n\n"
+        "<img src=x onerror=alert(1)> The Cyberspace Administration of China said on Friday that it fined the "
+        "company, a <script>window.__xss=2</script> statement said.\n\nShare this article\n")
+    from helpers import paths
+    table = run_reports(corpus, notebooks=[paths.PROJECT_ROOT / "notebooks" / "03-boilerplate-vs-content.ipynb"],
+                        out_dir=tmp_path / "out", progress=False)
+    assert list(table.status) == ["ok"], table
+    html = (tmp_path / "out" / "html" / "03-boilerplate-vs-content.html").read_text()
+    # no executable tag: article text is either HTML-escaped or inside widget-state JSON, where "</" is "<\/"
+    assert "window.__xss=1</script>" not in html and "window.__xss=2</script>" not in html
+    assert "<img src=x onerror" not in html
+    assert "&lt;script&gt;window.__xss=2&lt;/script&gt;" in html
