@@ -86,6 +86,39 @@ def fine_amount(sentence: str) -> float | None:
     return max(amounts) if amounts else None
 
 
+_RELATIVE_TO_EVENT = re.compile(
+    r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>day|week)s?\s+"
+    r"(?P<dir>after|before)\b", re.I)
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "nine": 9, "ten": 10}
+#: How far after "three days after" the agency may be named for the offset to apply to it.
+RELATIVE_REACH = 90
+
+
+def _relative_event_date(sentence: str, offset: int, agency_spans, in_sentence: pd.DataFrame):
+    """"Monday's decision came three days after a meeting of the Politburo": the Politburo acted
+    three days before Monday.  Returns (ISO day, surface) or None."""
+    import datetime as _dt
+
+    days = in_sentence[in_sentence["precision"] == "day"]
+    if days.empty:
+        return None
+    for m in _RELATIVE_TO_EVENT.finditer(sentence):
+        m_start, m_end = offset + m.start(), offset + m.end()
+        if not any(m_end <= a <= m_end + RELATIVE_REACH for a, _ in agency_spans):
+            continue
+        others = days[(days["end"] <= m_start) | (days["start"] >= m_end + RELATIVE_REACH)]
+        if others.empty:
+            continue
+        base = others.iloc[(others["start"] - m_start).abs().argsort().iloc[0]]
+        n = m.group("n").lower()
+        n = int(n) if n.isdigit() else _NUMBERS[n]
+        delta = _dt.timedelta(days=n * (7 if m.group("unit").lower() == "week" else 1))
+        day = _dt.date.fromisoformat(base["value"])
+        return (day - delta if m.group("dir").lower() == "after" else day + delta).isoformat(), m.group(0)
+    return None
+
+
 _CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s+—\s+")
 
 
@@ -148,7 +181,13 @@ def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.Dat
                 firms = list(dict.fromkeys(in_s["entity"]))
             amount = fine_amount(sentence) if kind == "fine" else None
             for agency, spans in acting.groupby("entity", sort=False):
-                chosen = _event_date(in_sentence, list(zip(spans["start"], spans["end"])), sentence, s)
+                agency_spans = list(zip(spans["start"], spans["end"]))
+                relative = _relative_event_date(sentence, s, agency_spans, in_sentence)
+                if relative:
+                    rows.append((aid, relative[0], "day", agency, ";".join(firms), kind, amount, sentence, para_no,
+                                 relative[1]))
+                    continue
+                chosen = _event_date(in_sentence, agency_spans, sentence, s)
                 rows.append((aid, chosen["value"], chosen["precision"], agency, ";".join(firms), kind, amount,
                              sentence, para_no, chosen["surface"]))
     out = pd.DataFrame(rows, columns=EVENT_COLUMNS)

@@ -105,6 +105,9 @@ _ABBREVIATIONS = {
     "rep", "sen", "dept", "est", "approx", "fig", "op", "pp", "vol", "e.g", "i.e", "u.s", "u.k", "u.n",
     "e.u", "p.m", "a.m", "plc", "llc", "bhd", "pte", "s.a", "n.v", "ag",
 }
+#: After an abbreviation ("9 p.m.", "the U.S."), one of these words starts a new sentence.
+_SENTENCE_STARTERS = frozenset("The On In It A An But He She They This That These Those Its Their At For After "
+                               "Before When While As Meanwhile However We I There Some Many Most Shares".split())
 _SENT_END = re.compile(r"([.!?]+)([\"”’')\]]*)(?=\s|$)|([。！？]+)([”’」』)]*)")
 
 
@@ -132,7 +135,8 @@ def _is_sentence_end(text: str, dot: int, after: int) -> bool:
     nxt = text[after:].lstrip()[:1]
     if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
         # "Co. Ltd.", "Nov. 3", "Mr. Ma": not an end unless a new sentence obviously starts
-        return False if not token.startswith(("u.s", "u.k", "e.u")) else bool(re.match(r"[\"“]", nxt))
+        following = re.match(r"\s*([\"“]?)([A-Za-z]+)", text[after:])
+        return bool(following and (following.group(1) or following.group(2) in _SENTENCE_STARTERS))
     if len(token) == 1 and token.isalpha() and text[dot - 1].isupper():
         return False  # an initial: "Sarah E. Needleman"
     return nxt == "" or bool(re.match(r"[A-Z0-9\"“‘'(\[\u4e00-\u9fff]", nxt))

@@ -73,3 +73,12 @@ def test_sample_corpus_covers_reference_events():
     reference, _ = compare_with_reference(merge_events(events))
     assert reference.covered.sum() >= 30
     assert events.agency.isin(mentions.entity).all()
+
+
+def test_event_dated_relative_to_another():
+    ev = run(["Monday's decision came three days after a meeting of the Political Bureau of the CPC Central Committee "
+              "listed stronger anti-monopoly work among its tasks, and the State Administration for Market Regulation "
+              "fined Alibaba on Monday."], published="2020-12-14T20:00+08:00")
+    dates = dict(zip(ev.agency, ev.date))
+    assert dates["Political Bureau of the CPC Central Committee"] == "2020-12-11"
+    assert dates["State Administration for Market Regulation"] == "2020-12-14"
