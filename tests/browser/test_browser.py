@@ -133,6 +133,20 @@ def summary_locator(page, text):
     return page.locator(".widget-html-content", has_text=text).first
 
 
+def change_widget_and_check(page, summary, action, expected, shot: str):
+    """Screenshot, change one widget, assert the summary it drives changed, screenshot again."""
+    before = summary.inner_text()
+    summary.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"{shot}-before.png"))
+    act(page, action)
+    if expected:
+        expect(summary).to_contain_text(expected)
+    else:
+        expect(summary).not_to_have_text(before)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / f"{shot}-after.png"))
+
+
 @pytest.mark.parametrize("notebook", list(CASES))
 def test_notebook_in_jupyterlab(browser, lab, notebook):
     ready_text, action, expected = CASES[notebook]
@@ -150,16 +164,7 @@ def test_notebook_in_jupyterlab(browser, lab, notebook):
         page.wait_for_selector("#jp-main-statusbar >> text=Idle")
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
                             has_text="Traceback").count() == 0
-        before = summary.inner_text()
-        summary.scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / f"lab-{Path(notebook).stem}-before.png"))
-        act(page, action)
-        if expected:
-            expect(summary).to_contain_text(expected)
-        else:
-            expect(summary).not_to_have_text(before)
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(SHOTS / f"lab-{Path(notebook).stem}-after.png"))
+        change_widget_and_check(page, summary, action, expected, f"lab-{Path(notebook).stem}")
     finally:
         page.close()
 
@@ -189,15 +194,7 @@ def test_notebook_as_voila_dashboard(browser, tmp_path, notebook):
         summary = summary_locator(page, ready_text)
         summary.wait_for()
         assert "from helpers" not in page.locator("body").inner_text()  # code is hidden
-        before = summary.inner_text()
-        page.screenshot(path=str(SHOTS / f"voila-{Path(notebook).stem}-before.png"), full_page=False)
-        act(page, action)
-        if expected:
-            expect(summary).to_contain_text(expected)
-        else:
-            expect(summary).not_to_have_text(before)
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(SHOTS / f"voila-{Path(notebook).stem}-after.png"))
+        change_widget_and_check(page, summary, action, expected, f"voila-{Path(notebook).stem}")
     finally:
         page.close()
         stop(proc)
