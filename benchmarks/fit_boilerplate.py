@@ -3,7 +3,8 @@
     .venv/bin/pip install scikit-learn      # only needed to refit
     .venv/bin/python benchmarks/fit_boilerplate.py [--data-dir ../shared/benchmarks/boilerplate] [--write]
 
-Features come from helpers.segment.paragraph_features (shape, cue phrases, position relative to
+Predictions are made as helpers.segment.classify_paragraphs makes them (the model, overridden by the
+decisive patterns, which are rules and not fitted).  Features come from helpers.segment.paragraph_features (shape, cue phrases, position relative to
 the article's body span, neighbours).  A logistic regression is scored by 5-fold cross-validation
 *grouped by site* (no site is ever in both the training and the test fold), with the shared
 scorer's metric: character-weighted F1 for CONTENT and BOILERPLATE on aeb_full and aeb_mild.
@@ -20,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from helpers import paths
-from helpers.segment import FEATURE_NAMES, STAGE2_NAMES, WEIGHTS_FILE, paragraph_features, stage2_features
+from helpers.segment import (FEATURE_NAMES, STAGE2_NAMES, WEIGHTS_FILE, decisive_rule, paragraph_features,
+                             paragraph_stats, stage2_features)
 
 
 #: Training weight of a paragraph: its length in characters to this power (the metric weights by characters).
@@ -37,6 +39,8 @@ def load_pages(data_dir: Path) -> list[dict]:
                 pages.append({"variant": variant, "source": rec["source"], "texts": texts,
                               "y": np.array([p["label"] == "BOILERPLATE" for p in rec["paragraphs"]], dtype=int),
                               "chars": np.array([len(t) for t in texts], dtype=float),
+                              "decisive": np.array([decisive_rule(t, paragraph_stats(t)["n_words"]) is not None
+                                                    for t in texts], dtype=bool),
                               "X": paragraph_features(texts)})
     return pages
 
@@ -54,7 +58,8 @@ def scores(pages: list[dict], proba: list[np.ndarray], threshold: float) -> dict
         idx = [i for i, p in enumerate(pages) if p["variant"] == variant]
         y = np.concatenate([pages[i]["y"] for i in idx])
         w = np.concatenate([pages[i]["chars"] for i in idx])
-        pred = np.concatenate([(proba[i] >= threshold).astype(int) for i in idx])
+        # as classify_paragraphs does: the model's decision, overridden by the decisive patterns
+        pred = np.concatenate([((proba[i] >= threshold) | pages[i]["decisive"]).astype(int) for i in idx])
         out[f"aeb_{variant}"] = {"CONTENT": round(char_f1(y, pred, w, 0), 4), "BOILERPLATE": round(char_f1(y, pred, w, 1), 4)}
     return out
 
