@@ -49,7 +49,6 @@ MIN_CJK_SHARE_GB = 0.5
 MANIFEST_NAME = "manifest.csv"
 UNKNOWN_OUTLET = "unknown"
 
-TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}

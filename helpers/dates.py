@@ -577,4 +577,3 @@ _NEEDLES = [("quarter", ("quarter",)), ("relative_unit", _RELATIVE_NEEDLES), ("a
             ("deictic", ("yesterday", "today", "tomorrow")), ("anaphoric", (" day",))]
 _ALWAYS_KINDS = {k for k, _ in PATTERNS} - _ZH_KINDS - _MONTH_KINDS - {"weekday", "iso_date", "bare_year", "q_year"} \
     - {k for k, _ in _NEEDLES} - {"offset"}
-_ANAPHORIC = dict(PATTERNS)["anaphoric"]

@@ -54,7 +54,6 @@ CHINESE_SURNAMES = frozenset(
     "jiang jin jing kong lei li liang lin liu lu luo ma mao meng pan peng qian qin ren shen shi song su "
     "sun tan tang tian wan wang wei wen wu xi xia xiao xie xu xue yan yang yao ye yi yin yu yuan zeng "
     "zhang zhao zheng zhong zhou zhu".split())
-_APOSTROPHES = "'’"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -6,8 +6,10 @@ style is left alone.  :func:`save_figure` writes a chart and the data behind it 
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 
 import matplotlib.pyplot as plt
@@ -29,6 +31,19 @@ KIND_COLOURS = {
 MIN_ARTICLES_FOR_CLAIM = 3
 
 
+@contextmanager
+def _styled(figsize: tuple[float, float] | None = None) -> Iterator[tuple[Figure, object]]:
+    """A Figure with one Axes, drawn inside the house style (the notebook's own style is untouched)."""
+    with plt.style.context(paths.STYLE_FILE):
+        fig = Figure(figsize=figsize) if figsize else Figure()
+        yield fig, fig.subplots()
+
+
+def _rows_figsize(n_rows: int, *, per_row: float, minimum: int, extra: float, width: float = 9) -> tuple[float, float]:
+    """Figure size for a chart with one row (bar, box, lane) per category."""
+    return width, per_row * max(n_rows, minimum) + extra
+
+
 def _empty(ax, message: str, title: str) -> None:
     """Say on the chart that nothing matches, instead of drawing empty axes."""
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
@@ -45,9 +60,7 @@ def plot_articles_per_month(articles: pd.DataFrame, *, title: str | None = None,
                             caption: str | None = None) -> Figure:
     """Stacked bars: articles per publication month, one colour per outlet."""
     counts = articles_per_month(articles)
-    with plt.style.context(paths.STYLE_FILE):
-        fig = Figure()
-        ax = fig.subplots()
+    with _styled() as (fig, ax):
         if counts.empty:
             _empty(ax, "no dated articles", "")
         else:
@@ -90,9 +103,7 @@ def save_figure(fig: Figure, slug: str, data: pd.DataFrame | None = None, *,
 
 def plot_boilerplate_by_outlet(per_article: pd.DataFrame, *, caption: str | None = None) -> Figure:
     """Distribution of the boilerplate ratio per article, one row per outlet (box plus points)."""
-    with plt.style.context(paths.STYLE_FILE):
-        fig = Figure(figsize=(9, 0.5 * max(3, per_article["outlet"].nunique()) + 1.5))
-        ax = fig.subplots()
+    with _styled(_rows_figsize(per_article["outlet"].nunique(), per_row=0.5, minimum=3, extra=1.5)) as (fig, ax):
         if per_article.empty:
             _empty(ax, "no articles match the filters", "Boilerplate share per article")
             return fig
@@ -117,9 +128,7 @@ def plot_boilerplate_by_outlet(per_article: pd.DataFrame, *, caption: str | None
 
 def plot_boilerplate_kinds(kinds: pd.DataFrame, *, caption: str | None = None) -> Figure:
     """Stacked horizontal bars: what each outlet's boilerplate is made of (share of characters)."""
-    with plt.style.context(paths.STYLE_FILE):
-        fig = Figure(figsize=(9, 0.5 * max(3, kinds["outlet"].nunique()) + 1.5))
-        ax = fig.subplots()
+    with _styled(_rows_figsize(kinds["outlet"].nunique(), per_row=0.5, minimum=3, extra=1.5)) as (fig, ax):
         if kinds.empty:
             _empty(ax, "no boilerplate matches the filters", "Kinds of boilerplate")
             return fig
@@ -153,9 +162,7 @@ def _trend_title(over_time: pd.DataFrame) -> str:
 
 def plot_ratio_over_time(over_time: pd.DataFrame, *, caption: str | None = None) -> Figure:
     """Mean boilerplate ratio per period, one line per outlet."""
-    with plt.style.context(paths.STYLE_FILE):
-        fig = Figure()
-        ax = fig.subplots()
+    with _styled() as (fig, ax):
         if over_time.empty:
             _empty(ax, "no dated articles match the filters", "")
         else:
@@ -179,9 +186,7 @@ TYPE_COLOURS = {"regulator": "#0072B2", "government_body": "#56B4E9", "company":
 def plot_top_entities(counts: pd.DataFrame, *, n: int = 15, value: str = "n_articles", caption: str | None = None) -> Figure:
     """Horizontal bars: the ``n`` most-mentioned entities, coloured by type."""
     top = counts.sort_values(value, ascending=False).head(n).iloc[::-1]
-    with plt.style.context(paths.STYLE_FILE):
-        fig = Figure(figsize=(9, 0.32 * max(len(top), 4) + 1.4))
-        ax = fig.subplots()
+    with _styled(_rows_figsize(len(top), per_row=0.32, minimum=4, extra=1.4)) as (fig, ax):
         if top.empty:
             _empty(ax, "no mentions match the filters", "Most-mentioned entities")
             return fig
@@ -201,9 +206,7 @@ def plot_top_entities(counts: pd.DataFrame, *, n: int = 15, value: str = "n_arti
 
 def plot_mentions_over_time(over_time: pd.DataFrame, *, value: str = "n_articles", caption: str | None = None) -> Figure:
     """Lines: per period (``period`` column) and entity, articles mentioning it."""
-    with plt.style.context(paths.STYLE_FILE):
-        fig = Figure()
-        ax = fig.subplots()
+    with _styled() as (fig, ax):
         if over_time.empty:
             _empty(ax, "no mentions match the filters", "Mentions over time")
             return fig
@@ -225,18 +228,15 @@ def plot_mentions_over_time(over_time: pd.DataFrame, *, value: str = "n_articles
 
 def plot_cooccurrence(cooc: pd.DataFrame, *, max_rows: int = 12, max_cols: int = 15, caption: str | None = None) -> Figure:
     """Heatmap: how many articles name both the row entity (e.g. a regulator) and the column entity."""
-    with plt.style.context(paths.STYLE_FILE):
-        if cooc.empty:
-            fig = Figure()
-            ax = fig.subplots()
+    if cooc.empty:
+        with _styled() as (fig, ax):
             _empty(ax, "no co-mentions match the filters", "Who is mentioned with whom")
-            return fig
-        rows = cooc.groupby("row_entity")["n"].sum().sort_values(ascending=False).head(max_rows).index
-        cols = cooc.groupby("col_entity")["n"].sum().sort_values(ascending=False).head(max_cols).index
-        table = cooc.pivot_table(index="row_entity", columns="col_entity", values="n", fill_value=0).reindex(
-            index=rows, columns=cols, fill_value=0)
-        fig = Figure(figsize=(1.0 + 0.55 * len(cols) + 3.5, 0.45 * len(rows) + 2.5))
-        ax = fig.subplots()
+        return fig
+    rows = cooc.groupby("row_entity")["n"].sum().sort_values(ascending=False).head(max_rows).index
+    cols = cooc.groupby("col_entity")["n"].sum().sort_values(ascending=False).head(max_cols).index
+    table = cooc.pivot_table(index="row_entity", columns="col_entity", values="n", fill_value=0).reindex(
+        index=rows, columns=cols, fill_value=0)
+    with _styled((1.0 + 0.55 * len(cols) + 3.5, 0.45 * len(rows) + 2.5)) as (fig, ax):
         im = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto")
         ax.set_xticks(range(len(cols)), cols, rotation=50, ha="right")
         ax.set_yticks(range(len(rows)), rows)
@@ -282,9 +282,7 @@ def plot_timeline(events: pd.DataFrame, reference: pd.DataFrame | None = None, *
         ref = ref[ref["agency"].fillna("") != ""]
     lanes_from = pd.concat([ev[lane]] + ([ref[lane]] if ref is not None and lane in ref else []))
     lanes = lanes_from.value_counts().head(max_lanes).index.tolist()[::-1]
-    with plt.style.context(paths.STYLE_FILE):
-        fig = Figure(figsize=(10, 0.42 * max(len(lanes), 4) + 1.8))
-        ax = fig.subplots()
+    with _styled(_rows_figsize(len(lanes), per_row=0.42, minimum=4, extra=1.8, width=10)) as (fig, ax):
         if not lanes:
             _empty(ax, "no events match the filters", "Policy timeline")
             return fig
@@ -320,9 +318,7 @@ def plot_event_coverage(articles_per_month: pd.DataFrame, events: pd.DataFrame, 
     index = sorted(set(months.index) | set(ev_months.index))
     if index:
         index = [str(p) for p in pd.period_range(index[0], index[-1], freq="M")]
-    with plt.style.context(paths.STYLE_FILE):
-        fig = Figure()
-        ax = fig.subplots()
+    with _styled() as (fig, ax):
         if not index:
             _empty(ax, "no dated articles", "")
             return fig

@@ -5,7 +5,6 @@ The export command writes these columns, in this order; README.md documents them
 from __future__ import annotations
 
 # articles: one row per loaded article (helpers.corpus.load_articles)
-ARTICLE_ID = "article_id"
 ARTICLE_COLUMNS = [
     "article_id",     # file stem (unique within the corpus; see corpus.make_article_ids)
     "path",           # file path relative to the corpus folder, POSIX separators

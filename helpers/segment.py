@@ -235,8 +235,6 @@ once only or other our ours ourselves out over own same she should so some such 
 themselves then there these they this those through to too under until up very was we were what when where which while
 who whom why will with would you your yours yourself yourselves also said says would could may might must shall
 """.split())
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.U)
-_URL = re.compile(r"https?://|www\.|\w+\.(?:com|org|net|cn|example)\b|@\w+\.\w+|\S+@\S+\.\w+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DROP_DIGITS = str.maketrans("", "", "0123456789")
 _PUNCT = ".,;:!?\"'()[]{}“”‘’«»—–-_/|*#@&%$€£¥…·•"
@@ -258,7 +256,6 @@ STAGE2_NAMES = ["bias", "z", "z_prev", "z_next", "z_win", "z_min_win", "z_max_wi
 _IMPERATIVE = re.compile(r"^(?:get|join|sign|subscribe|click|follow|download|read|watch|listen|share|start|register|"
                          r"learn|discover|see|visit|explore|try|support|become|donate|tap|shop|check out|don't miss|"
                          r"find out|want|like|enjoy|stay|never miss|please)\b", re.I)
-_YOU_WE = re.compile(r"\b(?:you|your|we|our|us)\b", re.I)
 _GLUED = re.compile(r"[a-z][A-Z][a-z]")
 _CAPTION_CUE = re.compile(r"\((?:pictured|left|right|center|centre|top|bottom|above|below|file)\)|\bat (?:left|right)\b|"
                           r"^(?:above|below|top|pictured|video|watch|listen|photo|image)\s*[:|]|\s\|\s*[A-Z][\w.]+(?:\s[A-Z][\w.]+)?\s*$|"
@@ -532,6 +529,7 @@ def label_paragraphs(articles: pd.DataFrame, *, use_repetition: bool = True,
     for j, row in enumerate(paras.itertuples(index=False)):
         st = paragraph_stats(row.text)
         cues, score = st["cues"], row.score
+        rule = decisive_rule(row.text, st["n_words"])  # (kind, reason) of a decisive pattern, or None
         reason, label = "", None
         if use_repetition:
             r = rep_rows[j]
@@ -549,7 +547,6 @@ def label_paragraphs(articles: pd.DataFrame, *, use_repetition: bool = True,
                 reason = (f"starts like a line found in {int(r['n_template_articles'])} of {size} articles from this "
                           f"outlet ('{r['template']} ...')")
         if label is None:
-            rule = decisive_rule(row.text, st["n_words"])
             if rule:
                 label, score, reason = BOILERPLATE, max(score, 0.95), rule[1]
             elif dup_in_article[j] and st["n_words"] <= DECISIVE_MAX_WORDS:
@@ -567,8 +564,10 @@ def label_paragraphs(articles: pd.DataFrame, *, use_repetition: bool = True,
                 reason = "article prose" if st["n_words"] >= 10 else "short line inside the article body"
         labels.append(label)
         final_scores.append(round(float(score), 4))
-        rule = decisive_rule(row.text, st["n_words"]) if label == BOILERPLATE else None
-        kinds.append((rule[0] if rule else _kind_for(row.text, cues, st["n_words"])) if label == BOILERPLATE else CONTENT)
+        if label == BOILERPLATE:
+            kinds.append(rule[0] if rule else _kind_for(row.text, cues, st["n_words"]))
+        else:
+            kinds.append(CONTENT)
         reasons.append(reason)
     paras["label"], paras["kind"], paras["reason"], paras["score"] = labels, kinds, reasons, final_scores
     _rescue_prose(paras)

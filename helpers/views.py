@@ -93,17 +93,6 @@ def ratio_over_time(per_article: pd.DataFrame, *, freq: str = "Q") -> pd.DataFra
     return out
 
 
-def filter_segments(segments: pd.DataFrame, articles: pd.DataFrame, *, outlets=None, since=None, until=None,
-                    kinds=None) -> pd.DataFrame:
-    """Segments of the articles that pass :func:`filter_articles`; with ``kinds``, boilerplate
-    segments of those kinds plus all content segments."""
-    keep = filter_articles(articles, since=since, until=until, outlets=outlets)["article_id"]
-    out = segments[segments["article_id"].isin(keep)]
-    if kinds:
-        out = out[(out["label"] == "content") | out["kind"].isin(list(kinds))]
-    return out
-
-
 LABEL_COLOURS = {"content": "#E8F1FA", "boilerplate": "#FBE9D9"}
 
 
