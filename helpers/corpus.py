@@ -471,7 +471,23 @@ def load_corpus(path: str | Path, *, max_bytes: int = MAX_BYTES_DEFAULT,
     ``warning``.  An article whose body is identical to an earlier one is skipped as a
     duplicate unless ``keep_duplicates``.  Raises :class:`CorpusError` for a missing path or a
     folder with no files.
+
+    Two steps, which ``helpers.pipeline`` also runs separately (per file in parallel, cached by
+    content hash): :func:`read_file` for each file, then :func:`assemble_corpus`.
     """
+    root, files = corpus_files(path)
+    rel = [f.relative_to(root).as_posix() for f in files]
+    iterator = zip(files, rel)
+    if progress:
+        from tqdm.auto import tqdm
+        iterator = tqdm(iterator, total=len(files), desc="loading", unit="file")
+    records = [read_file(f, r, max_bytes=max_bytes, max_table_bytes=max_table_bytes) for f, r in iterator]
+    return assemble_corpus(root, rel, records, keep_duplicates=keep_duplicates, outlets_csv=outlets_csv)
+
+
+def corpus_files(path: str | Path) -> tuple[Path, list[Path]]:
+    """(root folder, files to read) for a corpus folder or a single file; :class:`CorpusError` if
+    there is nothing to read."""
     root = Path(path).expanduser()
     if not root.exists():
         raise CorpusError(f"corpus folder not found: {root}")
@@ -481,66 +497,123 @@ def load_corpus(path: str | Path, *, max_bytes: int = MAX_BYTES_DEFAULT,
         files = list_files(root)
     if not files:
         raise CorpusError(f"corpus folder is empty: {root}")
-    manifest, report = read_manifest(root)
+    return root, files
+
+
+#: Fields of a parsed record (what :func:`read_file` returns per article or skipped record).
+RECORD_FIELDS = ("skip", "title", "body", "published", "published_raw", "warning", "outlet", "url", "encoding",
+                 "record_no", "record_id")
+
+
+def read_file(f: Path, rel: str, *, max_bytes: int = MAX_BYTES_DEFAULT,
+              max_table_bytes: int = MAX_TABLE_BYTES_DEFAULT, data: bytes | None = None) -> list[dict]:
+    """Parse one file into records, never raising: article dicts (``RECORD_FIELDS``), and
+    ``{"skip": reason}`` for a record or a whole file that cannot be loaded.  The result depends
+    only on the file's bytes, its suffix and the size limits (``helpers.pipeline`` caches it by
+    content hash); ``data`` are the bytes when the caller has already read them."""
+    if rel == MANIFEST_NAME:
+        return [{"skip": "manifest (metadata for other files)"}]
+    out: list[dict] = []
+    try:
+        for art in _load_file(f, max_bytes=max_bytes, max_table_bytes=max_table_bytes, data=data):
+            out.append(art)
+    except Skip as exc:
+        out.append({"skip": str(exc)})
+    except (OSError, MemoryError) as exc:
+        out.append({"skip": f"cannot read: {exc}"})
+    except Exception as exc:  # a reader bug must not stop the corpus: report it instead
+        out.append({"skip": f"unexpected error ({type(exc).__name__}: {exc})"})
+    return out
+
+
+def assemble_corpus(root: Path, rel: list[str], records: list[list[dict]], *, keep_duplicates: bool = False,
+                    outlets_csv: str | Path | None = None) -> Corpus:
+    """Build the :class:`Corpus` from each file's records (:func:`read_file`, in ``rel`` order):
+    article ids and duplicates (:func:`plan_corpus`), then ``manifest.csv`` overrides and outlets
+    per article (:func:`finish_article`)."""
+    manifest, manifest_report = read_manifest(root)
     outlets = load_outlets(Path(outlets_csv) if outlets_csv else None)
-    rel = [f.relative_to(root).as_posix() for f in files]
-    ids = make_article_ids(rel)
-    rows: list[dict] = []
-    seen_bodies: dict[str, str] = {}
-    iterator = zip(files, rel)
-    if progress:
-        from tqdm.auto import tqdm
-        iterator = tqdm(iterator, total=len(files), desc="loading", unit="file")
-    for f, r in iterator:
-        if r == MANIFEST_NAME:
-            report.append({"path": r, "status": schema.SKIPPED, "reason": "manifest (metadata for other files)"})
-            continue
-        try:
-            for art in _load_file(f, max_bytes=max_bytes, max_table_bytes=max_table_bytes):
-                if "skip" in art:
-                    report.append({"path": r, "status": schema.SKIPPED, "reason": art["skip"]})
-                    continue
-                aid = ids[r] if "record_no" not in art else (
-                    art.get("record_id") or f"{ids[r]}:{art['record_no']}")
-                digest = hashlib.sha1(art["body"].strip().encode("utf-8")).hexdigest()
-                if digest in seen_bodies and not keep_duplicates:
-                    report.append({"path": r, "status": schema.SKIPPED,
-                                   "reason": f"duplicate: same body as {seen_bodies[digest]}"
-                                   + (f" (record {art['record_no']})" if "record_no" in art else "")})
-                    continue
-                seen_bodies.setdefault(digest, aid)
-                rows.append(_finish(art, aid, r, manifest.get(r), outlets))
-                if rows[-1]["warning"]:
-                    report.append({"path": r, "status": schema.WARNING, "reason": rows[-1]["warning"]})
-        except Skip as exc:
-            report.append({"path": r, "status": schema.SKIPPED, "reason": str(exc)})
-        except (OSError, MemoryError) as exc:
-            report.append({"path": r, "status": schema.SKIPPED, "reason": f"cannot read: {exc}"})
-        except Exception as exc:  # a reader bug must not stop the corpus: report it instead
-            report.append({"path": r, "status": schema.SKIPPED,
-                           "reason": f"unexpected error ({type(exc).__name__}: {exc})"})
-    for name in sorted(set(manifest) - set(rel)):
-        report.append({"path": name, "status": schema.WARNING, "reason": "listed in manifest.csv but no such file"})
+    plan = plan_corpus(rel, [[record_meta(a) for a in recs] for recs in records], keep_duplicates=keep_duplicates)
+    rows = [finish_article(records[f][seq], aid, rel[f], manifest, outlets)
+            for f, seq, aid, skip in plan if aid is not None]
     articles = pd.DataFrame(rows, columns=schema.ARTICLE_COLUMNS)
     articles["n_chars"] = articles["n_chars"].astype("int64")
-    dup_ids = articles["article_id"].duplicated(keep=False)
-    if dup_ids.any():  # record ids repeated across files: make them unique, deterministically
-        articles.loc[dup_ids, "article_id"] = (articles.loc[dup_ids, "path"].str.replace(r"\.[^./]+$", "", regex=True)
-                                               + ":" + articles.loc[dup_ids, "article_id"])
-    return Corpus(articles=articles, report=pd.DataFrame(report, columns=schema.REPORT_COLUMNS))
+    return Corpus(articles=articles, report=load_report(rel, plan, articles["warning"].tolist(), manifest, manifest_report))
 
 
-def _load_file(f: Path, *, max_bytes: int, max_table_bytes: int) -> Iterator[dict]:
+def record_meta(art: dict) -> dict:
+    """What :func:`plan_corpus` needs of a parsed record: skip reason, body hash, record number and id."""
+    if art.get("skip") is not None:
+        return {"skip": art["skip"]}
+    return {"skip": None, "digest": hashlib.sha1(art["body"].strip().encode("utf-8")).hexdigest(),
+            "record_no": art.get("record_no"), "record_id": art.get("record_id")}
+
+
+def plan_corpus(rel: list[str], metas: list[list[dict]], *, keep_duplicates: bool = False) -> list[tuple]:
+    """Decide, from the records' :func:`record_meta` only, which records become articles and their
+    ids: ``[(file index, record index, article_id or None, skip reason or None), ...]`` in file order.
+    An article whose body repeats an earlier one is skipped as a duplicate (unless
+    ``keep_duplicates``); record ids repeated across files are prefixed with their file path."""
+    ids = make_article_ids(rel)
+    plan: list[list] = []
+    seen_bodies: dict[str, str] = {}
+    for f, (r, file_metas) in enumerate(zip(rel, metas)):
+        for seq, meta in enumerate(file_metas):
+            if meta.get("skip") is not None:
+                plan.append([f, seq, None, meta["skip"]])
+                continue
+            aid = ids[r] if meta.get("record_no") is None else (meta.get("record_id") or f"{ids[r]}:{meta['record_no']}")
+            if meta["digest"] in seen_bodies and not keep_duplicates:
+                plan.append([f, seq, None, f"duplicate: same body as {seen_bodies[meta['digest']]}"
+                             + (f" (record {meta['record_no']})" if meta.get("record_no") is not None else "")])
+                continue
+            seen_bodies.setdefault(meta["digest"], aid)
+            plan.append([f, seq, aid, None])
+    counts: dict[str, int] = {}
+    for entry in plan:
+        if entry[2] is not None:
+            counts[entry[2]] = counts.get(entry[2], 0) + 1
+    for entry in plan:  # record ids repeated across files: make them unique, deterministically
+        if entry[2] is not None and counts[entry[2]] > 1:
+            entry[2] = re.sub(r"\.[^./]+$", "", rel[entry[0]]) + ":" + entry[2]
+    return [tuple(e) for e in plan]
+
+
+def finish_article(art: dict, aid: str, rel: str, manifest: dict[str, dict], outlets) -> dict:
+    """One article row (``schema.ARTICLE_COLUMNS``) from a parsed record and its planned id."""
+    return _finish(art, aid, rel, manifest.get(rel), outlets)
+
+
+def load_report(rel: list[str], plan: list[tuple], warnings: list[str], manifest: dict[str, dict],
+                manifest_report: list[dict]) -> pd.DataFrame:
+    """The load report in file order: skipped records and files, articles loaded with a warning
+    (``warnings``: the articles' warning column, in plan order), manifest problems."""
+    report = list(manifest_report)
+    article_no = 0
+    for f, seq, aid, skip in plan:
+        if aid is None:
+            report.append({"path": rel[f], "status": schema.SKIPPED, "reason": skip})
+            continue
+        if warnings[article_no]:
+            report.append({"path": rel[f], "status": schema.WARNING, "reason": warnings[article_no]})
+        article_no += 1
+    for name in sorted(set(manifest) - set(rel)):
+        report.append({"path": name, "status": schema.WARNING, "reason": "listed in manifest.csv but no such file"})
+    return pd.DataFrame(report, columns=schema.REPORT_COLUMNS)
+
+
+def _load_file(f: Path, *, max_bytes: int, max_table_bytes: int, data: bytes | None = None) -> Iterator[dict]:
     reader, is_table = _reader_for(f)
     if f.is_symlink() and not f.exists():
         raise Skip("broken symbolic link")
-    size = f.stat().st_size
+    size = f.stat().st_size if data is None else len(data)
     limit = max_table_bytes if is_table else max_bytes
     if size > limit:
         raise Skip(f"file too large ({size:,} bytes > limit {limit:,}; raise max_bytes to load it)")
     if size == 0:
         raise Skip("empty file")
-    data = f.read_bytes()
+    if data is None:
+        data = f.read_bytes()
     yielded = False
     for art in reader(data):
         yielded = True

@@ -432,24 +432,57 @@ def _template(text: str) -> str:
     return " ".join(_normalise(text).split()[:4])
 
 
+def repetition_keys(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Add the keys repetition is counted on: ``norm`` (lower-cased, digits as 0, punctuation
+    dropped) and ``template`` (its first four normalised words)."""
+    return paragraphs.assign(norm=paragraphs["text"].map(_normalise), template=paragraphs["text"].map(_template))
+
+
+def repetition_counts(keyed: pd.DataFrame, *, outlet_col: str = "outlet") -> dict[str, pd.Series]:
+    """Count, over a set of articles keyed by :func:`repetition_keys`, in how many distinct articles
+    each text recurs per outlet (``n_outlet_articles``), corpus-wide (``n_corpus_articles``), each
+    template per outlet (``n_template_articles``), and how many articles each outlet has
+    (``outlet_size``).
+
+    Every count is a number of distinct articles, so counts of disjoint sets of articles add up:
+    :func:`combine_repetition_counts` sums partial counts (the reduction the Dask engine runs).
+    """
+    per_article = keyed.drop_duplicates(["article_id", "norm"])
+    per_template = keyed.drop_duplicates(["article_id", "template"])
+    return {
+        "n_outlet_articles": per_article.groupby([outlet_col, "norm"]).size().rename("n_outlet_articles"),
+        "n_corpus_articles": per_article.groupby("norm").size().rename("n_corpus_articles"),
+        "n_template_articles": per_template.groupby([outlet_col, "template"]).size().rename("n_template_articles"),
+        "outlet_size": keyed.drop_duplicates("article_id").groupby(outlet_col).size().rename("outlet_size"),
+    }
+
+
+def combine_repetition_counts(parts: list[dict[str, pd.Series]]) -> dict[str, pd.Series]:
+    """Sum :func:`repetition_counts` of disjoint sets of articles."""
+    out = {}
+    for name in ("n_outlet_articles", "n_corpus_articles", "n_template_articles", "outlet_size"):
+        series = [p[name] for p in parts if len(p[name])]
+        out[name] = (pd.concat(series).groupby(level=list(range(series[0].index.nlevels))).sum().rename(name)
+                     if series else parts[0][name])
+    return out
+
+
+def join_repetition(keyed: pd.DataFrame, counts: dict[str, pd.Series], *, outlet_col: str = "outlet") -> pd.DataFrame:
+    """Add the counts of :func:`repetition_counts` to each keyed paragraph."""
+    return (keyed.join(counts["n_outlet_articles"], on=[outlet_col, "norm"])
+            .join(counts["n_corpus_articles"], on="norm")
+            .join(counts["n_template_articles"], on=[outlet_col, "template"])
+            .join(counts["outlet_size"], on=outlet_col))
+
+
 def repetition_table(paragraphs: pd.DataFrame, *, outlet_col: str = "outlet") -> pd.DataFrame:
     """Per paragraph: in how many articles of its outlet (and of the corpus) its text recurs.
 
-    Input columns: article_id, outlet, para_no, text.  Output adds: norm, n_outlet_articles,
-    outlet_size, n_corpus_articles, n_template_articles.  Counted as a group-by (a reduction),
-    so the same code runs per partition and combines under Dask.
+    Input columns: article_id, outlet, para_no, text.  Output adds: norm, template,
+    n_outlet_articles, n_corpus_articles, n_template_articles, outlet_size.
     """
-    frame = paragraphs.assign(norm=paragraphs["text"].map(_normalise),
-                              template=paragraphs["text"].map(_template))
-    per_article = frame.drop_duplicates(["article_id", "norm"])
-    outlet_counts = per_article.groupby([outlet_col, "norm"])["article_id"].nunique().rename("n_outlet_articles")
-    corpus_counts = per_article.groupby("norm")["article_id"].nunique().rename("n_corpus_articles")
-    per_template = frame.drop_duplicates(["article_id", "template"])
-    template_counts = per_template.groupby([outlet_col, "template"])["article_id"].nunique().rename("n_template_articles")
-    sizes = frame.groupby(outlet_col)["article_id"].nunique().rename("outlet_size")
-    out = (frame.join(outlet_counts, on=[outlet_col, "norm"]).join(corpus_counts, on="norm")
-           .join(template_counts, on=[outlet_col, "template"]).join(sizes, on=outlet_col))
-    return out
+    keyed = repetition_keys(paragraphs)
+    return join_repetition(keyed, repetition_counts(keyed, outlet_col=outlet_col), outlet_col=outlet_col)
 
 
 #: Decisive patterns: a short paragraph matching one is boilerplate whatever the model says.
@@ -495,6 +528,27 @@ def _kind_for(text: str, cues: list[str], n_words: int) -> str:
     return "other"
 
 
+def paragraph_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per paragraph of every article's body: article_id, outlet, para_no (1-based), text."""
+    rows = []
+    for aid, outlet, body in zip(articles["article_id"], articles.get("outlet", pd.Series("unknown", index=articles.index)),
+                                 articles["body"]):
+        for i, p in enumerate(split_paragraphs(body or ""), start=1):
+            rows.append((aid, outlet, i, p))
+    return pd.DataFrame(rows, columns=["article_id", "outlet", "para_no", "text"])
+
+
+def prepare_paragraphs(articles: pd.DataFrame, *, use_repetition: bool = True) -> pd.DataFrame:
+    """The per-article part of labelling (it needs no other article): the paragraphs, the model's
+    ``score`` and, with ``use_repetition``, the repetition keys ``norm`` and ``template``."""
+    paras = paragraph_table(articles)
+    if paras.empty:
+        return paras.assign(score=pd.Series(dtype="float64"))
+    paras["score"] = np.concatenate([boilerplate_scores(g["text"].tolist())
+                                     for _, g in paras.groupby("article_id", sort=False)])
+    return repetition_keys(paras) if use_repetition else paras
+
+
 def label_paragraphs(articles: pd.DataFrame, *, use_repetition: bool = True,
                      min_share: float = REPEAT_MIN_SHARE_DEFAULT,
                      min_articles: int = REPEAT_MIN_ARTICLES_DEFAULT,
@@ -505,24 +559,36 @@ def label_paragraphs(articles: pd.DataFrame, *, use_repetition: bool = True,
     Columns: article_id, para_no (1-based), text, label (``content`` | ``boilerplate``), kind
     (``content`` for content; for boilerplate one of ``KINDS``), reason (readable), score (0-1, how
     boilerplate-like; 1.0 for repetition), n_chars.
+
+    The same as :func:`prepare_paragraphs`, then :func:`repetition_counts` over all articles, then
+    :func:`apply_labels`; ``helpers.pipeline`` runs these steps per chunk of articles (cached, on
+    several processes or on Dask).
     """
-    rows = []
-    for aid, outlet, body in zip(articles["article_id"], articles.get("outlet", pd.Series("unknown", index=articles.index)),
-                                 articles["body"]):
-        for i, p in enumerate(split_paragraphs(body or ""), start=1):
-            rows.append((aid, outlet, i, p))
-    paras = pd.DataFrame(rows, columns=["article_id", "outlet", "para_no", "text"])
+    paras = prepare_paragraphs(articles, use_repetition=use_repetition)
     if paras.empty:
         return pd.DataFrame(columns=SEGMENT_COLUMNS)
+    if use_repetition:
+        paras = join_repetition(paras, repetition_counts(paras))
+    return apply_labels(paras, use_repetition=use_repetition, min_share=min_share, min_articles=min_articles,
+                        min_corpus=min_corpus, threshold=threshold)
+
+
+def apply_labels(paras: pd.DataFrame, *, use_repetition: bool = True,
+                 min_share: float = REPEAT_MIN_SHARE_DEFAULT,
+                 min_articles: int = REPEAT_MIN_ARTICLES_DEFAULT,
+                 min_corpus: int = REPEAT_MIN_CORPUS_DEFAULT,
+                 threshold: float | None = None) -> pd.DataFrame:
+    """Label prepared paragraphs (:func:`prepare_paragraphs`, plus :func:`join_repetition` when
+    ``use_repetition``).  Each article is labelled from its own rows only, so any split of the
+    articles into chunks gives the same segments."""
+    if paras.empty:
+        return pd.DataFrame(columns=SEGMENT_COLUMNS)
+    paras = paras.reset_index(drop=True)
     fitted_threshold = load_weights()[2]
     threshold = fitted_threshold if threshold is None else threshold
-    scores = np.concatenate([boilerplate_scores(g["text"].tolist())
-                             for _, g in paras.groupby("article_id", sort=False)])
-    paras["score"] = scores
     if use_repetition:
-        rep = repetition_table(paras)
-        rep_rows = rep[["outlet_size", "n_outlet_articles", "n_corpus_articles", "n_template_articles",
-                        "template"]].to_dict("records")
+        rep_rows = paras[["outlet_size", "n_outlet_articles", "n_corpus_articles", "n_template_articles",
+                          "template"]].to_dict("records")
     norm = paras["text"].str.strip().str.lower()
     dup_in_article = (paras.assign(_n=norm).groupby(["article_id", "_n"])["para_no"].transform("size") > 1).to_numpy()
     labels, kinds, reasons, final_scores = [], [], [], []

@@ -17,7 +17,7 @@ from helpers.corpus import load_corpus
 
 ROOT = paths.PROJECT_ROOT
 CONDA_ONLY = {"python", "pip"}
-CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+CONDA_TO_PYPI = {"matplotlib-base": "matplotlib", "dask-core": "dask"}
 
 
 def _pyproject_requirements():
