@@ -374,8 +374,8 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     bar = _progress(None, len(to_read), "reading files", "file", progress) if to_read else None
     for result in _map(read_chunk, jobs, executor, pending):
         for r, size, mtime, key, recs in result:
-            file_rows[r] = (size, mtime, key)
             key = key or f"unread:{r}:{size}:{mtime}"  # not read (too large, empty): keyed by its stat
+            file_rows[r] = (size, mtime, key)
             records_by_key.setdefault(key, recs)
             file_keys[r] = key
         if bar is not None:

@@ -1,0 +1,192 @@
+"""helpers.pipeline: the same tables as the step-by-step functions, on one or several processes, from
+the cache, and on a dask.distributed cluster; the cache survives interruptions and code changes."""
+import shutil
+
+import pandas as pd
+import pytest
+
+from helpers import paths, pipeline
+from helpers.corpus import load_corpus
+from helpers.dates import extract_dates
+from helpers.entities import extract_mentions
+from helpers.events import extract_events
+from helpers.pipeline import TABLES, Snapshot, cache_folder, run_pipeline
+from helpers.segment import label_paragraphs
+
+ALL = ("articles", "report") + TABLES
+
+
+def step_by_step(folder) -> dict[str, pd.DataFrame]:
+    corpus = load_corpus(folder)
+    segments = label_paragraphs(corpus.articles)
+    mentions = extract_mentions(segments)
+    dates = extract_dates(segments, corpus.articles)
+    return {"articles": corpus.articles, "report": corpus.report, "segments": segments, "mentions": mentions,
+            "dates": dates, "events": extract_events(segments, mentions, dates)}
+
+
+def assert_same(tables, expected) -> None:
+    for name in ALL:
+        got = getattr(tables, name) if not isinstance(tables, dict) else tables[name]
+        want = getattr(expected, name) if not isinstance(expected, dict) else expected[name]
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True), obj=name)
+
+
+@pytest.fixture(scope="module")
+def expected():
+    return step_by_step(paths.SAMPLE_CORPUS_DIR)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """A copy of the sample corpus plus files that are skipped (empty, binary) or loaded with a warning."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(paths.SAMPLE_CORPUS_DIR, folder, ignore=shutil.ignore_patterns("README*"))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
+    (folder / "feed.jsonl").write_text('{"text": "SAMR fined Alibaba on Saturday, the regulator said.", '
+                                       '"published": "2021-04-11"}\n{bad\n')
+    return folder
+
+
+def test_sample_corpus_same_as_step_by_step(expected):
+    tables = run_pipeline(paths.SAMPLE_CORPUS_DIR, cache=False, chunk_size=9)
+    assert_same(tables, expected)
+    assert tables.stats["articles_analysed"] == len(expected["articles"]) > 60
+
+
+def test_two_processes_same_as_one(corpus):
+    serial = run_pipeline(corpus, cache=False, chunk_size=8)
+    parallel = run_pipeline(corpus, cache=False, workers=2, chunk_size=8)
+    assert_same(parallel, serial)
+    assert_same(serial, step_by_step(corpus))
+    assert {"empty.txt", "logo.png", "feed.jsonl"} <= set(serial.skipped["path"])
+
+
+def test_cache_reopen_and_one_changed_file(corpus, tmp_path):
+    cache = tmp_path / "cache"
+    cold = run_pipeline(corpus, cache_dir=cache)
+    warm = run_pipeline(corpus, cache_dir=cache)
+    assert warm.stats["cache"] == "reused" and warm.stats["files_read"] == 0
+    assert_same(warm, cold)
+
+    changed = sorted(corpus.glob("hl_*.txt"))[2]
+    text = changed.read_text(encoding="utf-8")
+    head, _, rest = text.partition("\n\n")
+    changed.write_text(head + "\n\n" + rest.replace(
+        "\n\n", "\n\nThe Cyberspace Administration of China said on Friday it had fined the company.\n\n", 2),
+        encoding="utf-8")
+    again = run_pipeline(corpus, cache_dir=cache)
+    assert again.stats["files_read"] == 1 and again.stats["articles_segmented"] == 1
+    assert again.stats["articles_analysed"] < 5  # that article (and any whose repetition counts moved)
+    assert_same(again, step_by_step(corpus))
+    aid = changed.stem
+    assert not again.segments[again.segments.article_id == aid].equals(cold.segments[cold.segments.article_id == aid])
+
+
+def test_cache_added_and_removed_files(corpus, tmp_path):
+    cache = tmp_path / "cache"
+    run_pipeline(corpus, cache_dir=cache)
+    removed = sorted(corpus.glob("pws_*.txt"))[0]
+    removed.unlink()
+    added = corpus / "sub" / "extra.txt"
+    added.parent.mkdir()
+    added.write_text("2021-07-26 10:00\n\nA new item\n\nThe State Administration for Market Regulation fined "
+                     "Tencent 500,000 yuan on Saturday, it said.\n", encoding="utf-8")
+    tables = run_pipeline(corpus, cache_dir=cache)
+    assert tables.stats["files_read"] == 1
+    assert removed.stem not in set(tables.articles.article_id) and "extra" in set(tables.articles.article_id)
+    assert_same(tables, step_by_step(corpus))
+
+
+def test_cache_rebuilt_when_the_version_changes(corpus, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    run_pipeline(corpus, cache_dir=cache)
+    monkeypatch.setattr(pipeline, "cache_version", lambda: "9.9.9-other")
+    tables = run_pipeline(corpus, cache_dir=cache)
+    assert tables.stats["files_read"] == tables.stats["files"]
+    assert tables.stats["articles_analysed"] == len(tables.articles)
+
+
+def test_crash_while_writing_leaves_the_previous_snapshot(corpus, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    first = run_pipeline(corpus, cache_dir=cache)
+    folder = cache_folder(corpus, {"max_bytes": 10_000_000, "max_table_bytes": 2_000_000_000,
+                                   "keep_duplicates": False, "outlets_csv": None}, cache)
+    before = (folder / "CURRENT").read_text()
+    (corpus / "new.txt").write_text("2021-07-26\n\nNew\n\nThe CAC said on Friday it would act.\n", encoding="utf-8")
+    real, calls = pd.DataFrame.to_parquet, []
+
+    def crash_on_third(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # as if the user interrupted the kernel mid-write
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", crash_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline(corpus, cache_dir=cache)
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
+    assert (folder / "CURRENT").read_text() == before  # the half-written snapshot was never committed
+    assert any(p.name.startswith("tmp-") for p in folder.iterdir())
+    (corpus / "new.txt").unlink()
+    reopened = run_pipeline(corpus, cache_dir=cache)
+    assert reopened.stats["cache"] == "reused"
+    assert_same(reopened, first)
+    (corpus / "new.txt").write_text("2021-07-26\n\nNew\n\nThe CAC said on Friday it would act.\n", encoding="utf-8")
+    run_pipeline(corpus, cache_dir=cache)  # the next write removes the leftovers
+    assert not any(p.name.startswith("tmp-") for p in folder.iterdir())
+
+
+def test_interrupted_analysis_commits_nothing(corpus, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    calls = []
+    real = pipeline.analyse_chunk
+
+    def interrupt_second(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "analyse_chunk", interrupt_second)
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline(corpus, cache_dir=cache, chunk_size=10)
+    monkeypatch.setattr(pipeline, "analyse_chunk", real)
+    assert not list(cache.rglob("CURRENT"))
+    assert_same(run_pipeline(corpus, cache_dir=cache), step_by_step(corpus))
+
+
+def test_unreadable_snapshot_is_recomputed(corpus, tmp_path):
+    cache = tmp_path / "cache"
+    run_pipeline(corpus, cache_dir=cache)
+    (pointer,) = cache.rglob("CURRENT")
+    snap = pointer.parent / pointer.read_text()
+    (snap / "segments.parquet").write_bytes(b"not parquet")
+    tables = run_pipeline(corpus, cache_dir=cache)
+    assert tables.stats["files_read"] == tables.stats["files"]
+    assert_same(tables, step_by_step(corpus))
+    assert Snapshot(pointer.parent).read() is not None
+
+
+def test_cache_lives_outside_data():
+    folder = cache_folder(paths.SAMPLE_CORPUS_DIR, {}, None)
+    assert paths.DATA_DIR not in folder.parents and paths.CACHE_DIR in folder.parents
+    assert ".cache" in (paths.PROJECT_ROOT / ".gitignore").read_text()
+
+
+def test_unknown_engine():
+    with pytest.raises(ValueError, match="engine"):
+        run_pipeline(paths.SAMPLE_CORPUS_DIR, engine="spark")
+
+
+def test_dask_local_cluster_row_for_row(corpus):
+    import distributed
+
+    expected = run_pipeline(corpus, cache=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        tables = run_pipeline(corpus, engine="dask", client=client, chunk_size=9)
+        assert len(client.scheduler_info()["workers"]) == 2
+    assert tables.stats["chunks"] > 2
+    assert_same(tables, expected)
