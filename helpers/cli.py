@@ -19,6 +19,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"largest single-article file to read (default {MAX_BYTES_DEFAULT:,})")
     exp.add_argument("--keep-duplicates", action="store_true",
                      help="keep articles whose body repeats an earlier one (default: report them as skipped)")
+    exp.add_argument("--workers", type=int, default=1, help="processes to use (0: every core); same output")
+    exp.add_argument("--no-cache", action="store_true", help="recompute everything and do not write the cache (.cache/)")
+    exp.add_argument("--scheduler", help="run on Dask: a dask.distributed scheduler address (tcp://host:8786), "
+                     "or 'local' for a local cluster with --workers workers")
+    exp.add_argument("--quiet", action="store_true", help="no progress bars")
     rep = sub.add_parser("report", help="run every notebook headless and write notebooks, HTML and figures to reports/")
     rep.add_argument("--corpus", help="folder of articles (default: the sample corpus)")
     rep.add_argument("--since", help="first publication date, ISO (e.g. 2021-01-01)")
@@ -31,12 +36,28 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "export":
+        progress = not args.quiet and sys.stderr.isatty()
         try:
-            written = export_tables(args.corpus_dir, args.out, max_bytes=args.max_bytes,
-                                    keep_duplicates=args.keep_duplicates)
+            if args.scheduler:
+                from distributed import Client, LocalCluster
+
+                cluster = (LocalCluster(n_workers=args.workers or None, threads_per_worker=1, dashboard_address=None)
+                           if args.scheduler == "local" else None)
+                with Client(cluster or args.scheduler) as client:
+                    written = export_tables(args.corpus_dir, args.out, engine="dask", client=client, progress=progress,
+                                            max_bytes=args.max_bytes, keep_duplicates=args.keep_duplicates)
+                if cluster is not None:
+                    cluster.close()
+            else:
+                written = export_tables(args.corpus_dir, args.out, cache=not args.no_cache, workers=args.workers,
+                                        progress=progress, max_bytes=args.max_bytes,
+                                        keep_duplicates=args.keep_duplicates)
         except CorpusError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:
+            print("interrupted: nothing written to the cache was left half-done", file=sys.stderr)
+            return 130
         for name, path in written.items():
             print(f"wrote {path}")
     elif args.command == "report":

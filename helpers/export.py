@@ -6,14 +6,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .corpus import load_corpus
-from .dates import extract_dates
-from .entities import extract_mentions
-from .events import extract_events
-from .segment import article_ratios, label_paragraphs
+from .segment import article_ratios
 
 
-def export_tables(corpus_dir: str | Path, out_dir: str | Path, **load_options) -> dict[str, Path]:
+def export_tables(corpus_dir: str | Path, out_dir: str | Path, *, cache: bool = True, workers: int = 1,
+                  engine: str = "pandas", client=None, progress: bool = False, **load_options) -> dict[str, Path]:
     """Run the pipeline on ``corpus_dir`` and write its tables to ``out_dir``.
 
     Writes ``articles.csv`` (``schema.EXPORT_ARTICLE_COLUMNS``), ``skipped.csv``
@@ -21,15 +18,17 @@ def export_tables(corpus_dir: str | Path, out_dir: str | Path, **load_options) -
     (``schema.MENTION_COLUMNS``), ``dates.csv`` (``schema.DATE_COLUMNS``) and ``events.csv``
     (``schema.EXPORT_EVENT_COLUMNS`` then para_no, date_surface); the last three from content
     paragraphs only.  Returns {table name: file written}.  Raises
-    :class:`helpers.corpus.CorpusError` for a missing or empty folder.
+    :class:`helpers.corpus.CorpusError` for a missing or empty folder.  ``cache``, ``workers``,
+    ``engine``, ``client`` and ``progress`` are passed to :func:`helpers.pipeline.run_pipeline`.
     """
-    corpus = load_corpus(corpus_dir, **load_options)
+    from .pipeline import run_pipeline
+
+    result = run_pipeline(corpus_dir, cache=cache, workers=workers, engine=engine, client=client, progress=progress,
+                          **load_options)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    segments = label_paragraphs(corpus.articles)
-    mentions = extract_mentions(segments)
-    dates = extract_dates(segments, corpus.articles)
-    events = extract_events(segments, mentions, dates)
+    segments, mentions, dates, events = result.segments, result.mentions, result.dates, result.events
+    corpus = result.corpus
     articles = corpus.articles.merge(article_ratios(segments), on="article_id", how="left")
     for col in ("content_chars", "boilerplate_chars"):
         articles[col] = articles[col].fillna(0).astype("int64")

@@ -37,6 +37,7 @@ import os
 import shutil
 import time
 import uuid
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -83,6 +84,14 @@ class Tables:
     @property
     def skipped(self) -> pd.DataFrame:
         return self.corpus.skipped
+
+    def for_articles(self, articles: pd.DataFrame) -> "Tables":
+        """The tables restricted to ``articles`` (e.g. ``views.filter_articles(tables.articles, ...)``).
+        Labels keep the repetition statistics of the whole corpus."""
+        keep = set(articles["article_id"])
+        return Tables(articles=articles, report=self.report, stats=self.stats,
+                      **{n: getattr(self, n)[getattr(self, n)["article_id"].isin(keep)].reset_index(drop=True)
+                         for n in TABLES})
 
 
 # --------------------------------------------------------------------------- per-chunk steps
@@ -310,6 +319,13 @@ def _map(fn: Callable, jobs: list[tuple], executor: ProcessPoolExecutor | None, 
         yield fut.result()
 
 
+def _write_snapshot(snapshot: Snapshot, tables: dict[str, pd.DataFrame]) -> None:
+    try:
+        snapshot.write(tables)
+    except OSError as exc:  # a read-only or full disk must not lose the results just computed
+        warnings.warn(f"pipeline cache not written ({exc}); the next run recomputes everything", stacklevel=3)
+
+
 def run_pipeline(corpus_dir: str | Path = paths.SAMPLE_CORPUS_DIR, *, cache: bool = True,
                  cache_dir: str | Path | None = None, workers: int = 1, engine: str = "pandas", client=None,
                  chunk_size: int = CHUNK_SIZE_DEFAULT, progress: bool = False,
@@ -470,7 +486,7 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     if snapshot is not None and (to_read or len(todo) or len(changed) or previous is None):
         t1 = time.perf_counter()
         live_keys = {k for k in file_keys.values() if k}
-        snapshot.write({
+        _write_snapshot(snapshot, {
             "files": pd.DataFrame([(r, *file_rows[r]) for r in rel if r in file_rows],
                                   columns=["rel", "size", "mtime_ns", "key"]),
             "records": _records_frame({k: v for k, v in records_by_key.items() if k in live_keys}),

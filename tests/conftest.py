@@ -1,9 +1,16 @@
-"""Suite-wide guard: nothing the tests run (loaders, exports, notebooks, reports) may write into data/."""
+"""Suite-wide guard: nothing the tests run (loaders, exports, notebooks, reports) may write into data/;
+the pipeline cache goes to a temporary folder."""
 import hashlib
+import os
+import tempfile
 
 import pytest
 
-from helpers import paths
+# The pipeline cache of test runs (and of the notebooks and CLI they start) goes to a fresh folder,
+# not the project's .cache/.  Set before helpers is imported: helpers.paths reads it once.
+os.environ.setdefault("TECHREG_CACHE_DIR", tempfile.mkdtemp(prefix="techreg-test-cache-"))
+
+from helpers import paths  # noqa: E402
 
 
 def _snapshot():
