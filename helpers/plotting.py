@@ -13,6 +13,7 @@ from typing import Iterator
 
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -27,6 +28,8 @@ KIND_COLOURS = {
     "newsletter": "#D55E00", "other": "#999999", "copyright": "#F0E442", "contact": "#000000",
     "cookie": "#332288", "share": "#88CCEE", "advertisement": "#882255", "navigation": "#44AA99",
 }
+#: Most points drawn per row of a distribution chart (large corpora: the box summarises the rest).
+MAX_POINTS_PER_ROW = 300
 #: An outlet needs this many articles before a chart title singles it out.
 MIN_ARTICLES_FOR_CLAIM = 3
 
@@ -57,9 +60,10 @@ def _caption(fig: Figure, detail: str, selection: str | None = None) -> None:
 
 
 def plot_articles_per_month(articles: pd.DataFrame, *, title: str | None = None,
-                            caption: str | None = None) -> Figure:
-    """Stacked bars: articles per publication month, one colour per outlet."""
-    counts = articles_per_month(articles)
+                            caption: str | None = None, per_month: pd.DataFrame | None = None) -> Figure:
+    """Stacked bars: articles per publication month, one colour per outlet (``per_month``: the
+    counts of ``views.articles_per_month(articles)`` when already computed)."""
+    counts = articles_per_month(articles) if per_month is None else per_month
     with _styled() as (fig, ax):
         if counts.empty:
             _empty(ax, "no dated articles", "")
@@ -111,8 +115,12 @@ def plot_boilerplate_by_outlet(per_article: pd.DataFrame, *, caption: str | None
         data = [per_article.loc[per_article["outlet"] == o, "boilerplate_ratio"].to_numpy() for o in order]
         ax.boxplot(data, orientation="horizontal", widths=0.5, showfliers=False,
                    medianprops={"color": "#D55E00", "linewidth": 2})
+        shown = 0
         for i, values in enumerate(data, start=1):
-            jitter = (pd.Series(range(len(values))) % 5 - 2) * 0.06
+            if len(values) > MAX_POINTS_PER_ROW:  # an even sample: the box already summarises them all
+                values = np.sort(values)[np.linspace(0, len(values) - 1, MAX_POINTS_PER_ROW).astype(int)]
+            shown += len(values)
+            jitter = (np.arange(len(values)) % 5 - 2) * 0.06
             ax.scatter(values, i + jitter, s=14, color="#0072B2", alpha=0.7, zorder=3)
         ax.set_yticks(range(1, len(order) + 1), order)
         ax.set_xlim(0, 1)
@@ -122,7 +130,8 @@ def plot_boilerplate_by_outlet(per_article: pd.DataFrame, *, caption: str | None
         eligible = [o for o in order if sizes[o] >= MIN_ARTICLES_FOR_CLAIM] or order
         top = eligible[-1]
         ax.set_title(f"{top} carries the most boilerplate (median {per_article.loc[per_article.outlet == top, 'boilerplate_ratio'].median():.0%} of characters)")
-        _caption(fig, f"{len(per_article)} articles", caption)
+        points = "" if shown == len(per_article) else f"; points: an even sample of {MAX_POINTS_PER_ROW} per outlet"
+        _caption(fig, f"{len(per_article)} articles{points}", caption)
     return fig
 
 
@@ -274,7 +283,8 @@ def plot_timeline(events: pd.DataFrame, reference: pd.DataFrame | None = None, *
     """
     from .views import event_start
 
-    ev = events.assign(start=event_start(events["date"])).dropna(subset=["start"]).reset_index(drop=True)
+    ev = (events if "start" in events.columns else events.assign(start=event_start(events["date"])))
+    ev = ev.dropna(subset=["start"]).reset_index(drop=True)
     ref = None
     if reference is not None and not reference.empty:
         ref = reference.assign(start=pd.to_datetime(reference["date"])).assign(

@@ -15,9 +15,12 @@ def publication_dates(articles: pd.DataFrame) -> pd.Series:
 
 def articles_per_month(articles: pd.DataFrame) -> pd.DataFrame:
     """Columns: month (``YYYY-MM``), outlet, n_articles; undated articles are left out."""
-    dates = publication_dates(articles)
-    frame = pd.DataFrame({"month": dates.dt.strftime("%Y-%m"), "outlet": articles["outlet"]})
-    frame = frame[dates.notna().to_numpy()]
+    return count_per_month(with_months(articles))
+
+
+def count_per_month(dated: pd.DataFrame) -> pd.DataFrame:
+    """:func:`articles_per_month` of articles that already have a ``month`` column (:func:`with_months`)."""
+    frame = dated[dated["month"].notna()]
     return (frame.groupby(["month", "outlet"]).size().rename("n_articles").reset_index()
             .sort_values(["month", "outlet"], ignore_index=True))
 
@@ -37,11 +40,12 @@ def filter_articles(articles: pd.DataFrame, *, since: str | None = None, until: 
                     outlets: list[str] | tuple[str, ...] | None = None, keep_undated: bool = False) -> pd.DataFrame:
     """Articles published within [since, until] (inclusive ISO dates) and from ``outlets``.
 
-    Undated articles are dropped when a date bound is given, unless ``keep_undated``.
+    Undated articles are dropped when a date bound is given, unless ``keep_undated``.  A ``date``
+    column (:func:`with_months`), where present, is used instead of parsing ``published`` again.
     """
     mask = pd.Series(True, index=articles.index)
     if since or until:
-        dates = publication_dates(articles)
+        dates = articles["date"] if "date" in articles.columns else publication_dates(articles)
         in_range = pd.Series(True, index=articles.index)
         if since:
             in_range &= dates >= pd.Timestamp(since)
@@ -77,8 +81,21 @@ def boilerplate_by_article(articles: pd.DataFrame, segments: pd.DataFrame) -> pd
 def boilerplate_kinds(articles: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     """Characters of boilerplate per outlet and kind: outlet, kind, chars, share (of the outlet's
     boilerplate characters)."""
-    bp = segments[segments["label"] == "boilerplate"].merge(articles[["article_id", "outlet"]], on="article_id")
-    out = bp.groupby(["outlet", "kind"])["n_chars"].sum().rename("chars").reset_index()
+    return kind_shares(kind_chars(articles, segments))
+
+
+def kind_chars(articles: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Boilerplate characters per article and kind: article_id, outlet, date, kind, chars."""
+    bp = segments[segments["label"] == "boilerplate"]
+    per = bp.groupby(["article_id", "kind"], sort=False)["n_chars"].sum().rename("chars").reset_index()
+    meta = with_months(articles)[["article_id", "outlet", "date"]] if "date" not in articles.columns else \
+        articles[["article_id", "outlet", "date"]]
+    return per.merge(meta, on="article_id")[["article_id", "outlet", "date", "kind", "chars"]]
+
+
+def kind_shares(per_article_kind: pd.DataFrame) -> pd.DataFrame:
+    """:func:`boilerplate_kinds` from the rows of :func:`kind_chars` (already filtered)."""
+    out = per_article_kind.groupby(["outlet", "kind"])["chars"].sum().rename("chars").reset_index()
     out["share"] = (out["chars"] / out.groupby("outlet")["chars"].transform("sum")).round(4)
     return out.sort_values(["outlet", "chars"], ascending=[True, False], ignore_index=True)
 
@@ -209,8 +226,9 @@ def filter_events(events: pd.DataFrame, *, since=None, until=None, agencies=None
     """Events (extracted, merged or reference) within dates, by agency, company and action type.
 
     Works on any table with ``date``, ``agency``, ``companies`` and ``action_type`` columns; ``agency``
-    may hold several ``;``-separated names (reference rows)."""
-    start = event_start(events["date"])
+    may hold several ``;``-separated names (reference rows).  A ``start`` column (:func:`event_start`
+    of the dates), where present, saves computing it again."""
+    start = events["start"] if "start" in events.columns else event_start(events["date"])
     mask = pd.Series(True, index=events.index)
     if since:
         mask &= start >= pd.Timestamp(since)

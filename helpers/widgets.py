@@ -55,26 +55,57 @@ class BoilerplateView:
     article_html: str
 
 
-def render_boilerplate(articles: pd.DataFrame, segments: pd.DataFrame, *, outlets=None, since=None, until=None,
-                       kind=None, article_id=None) -> BoilerplateView:
-    """Filter, tabulate and draw: the plain function behind :class:`BoilerplateExplorer`."""
-    chosen = views.filter_articles(articles, since=since, until=until, outlets=outlets)
-    segs = segments[segments["article_id"].isin(chosen["article_id"])]
-    per_article = views.boilerplate_by_article(chosen, segs)
-    kinds = views.boilerplate_kinds(chosen, segs)
+@dataclass
+class BoilerplateData:
+    """What the boilerplate views need, computed once per corpus (:func:`prepare_boilerplate`), so
+    that a filter change only filters small tables."""
+
+    per_article: pd.DataFrame   # views.boilerplate_by_article of every article
+    kind_chars: pd.DataFrame    # views.kind_chars: article_id, outlet, date, kind, chars
+    segments: pd.DataFrame
+    rows: dict                  # article_id -> positions of its rows in segments
+    titles: dict                # article_id -> title
+
+
+def prepare_boilerplate(articles: pd.DataFrame, segments: pd.DataFrame) -> BoilerplateData:
+    dated = views.with_months(articles)
+    segments = segments.reset_index(drop=True)
+    return BoilerplateData(per_article=views.boilerplate_by_article(dated, segments),
+                           kind_chars=views.kind_chars(dated, segments), segments=segments,
+                           rows=segments.groupby("article_id", sort=False).indices,
+                           titles=dict(zip(articles["article_id"], articles["title"])))
+
+
+def article_view(data: BoilerplateData, article_id, *, kind=None) -> str:
+    """The article viewer's HTML (text escaped by ``views.article_html``)."""
+    if article_id is None:
+        return ""
+    rows = data.segments.iloc[data.rows.get(article_id, [])]
+    return views.article_html(rows, article_id, title=data.titles.get(article_id, ""),
+                              highlight_kinds=[kind] if kind else None)
+
+
+def render_boilerplate(articles: pd.DataFrame | BoilerplateData, segments: pd.DataFrame | None = None, *,
+                       outlets=None, since=None, until=None, kind=None, article_id=None) -> BoilerplateView:
+    """Filter, tabulate and draw: the plain function behind :class:`BoilerplateExplorer`.  Takes the
+    articles and segments tables, or their :func:`prepare_boilerplate` (what the explorer keeps)."""
+    data = articles if isinstance(articles, BoilerplateData) else prepare_boilerplate(articles, segments)
+    per_article = views.filter_articles(data.per_article, since=since, until=until, outlets=outlets)
+    kc = views.filter_articles(data.kind_chars, since=since, until=until, outlets=outlets)
     if kind:
-        has_kind = segs.loc[(segs["label"] == "boilerplate") & (segs["kind"] == kind), "article_id"].unique()
+        has_kind = kc.loc[kc["kind"] == kind, "article_id"].unique()
         per_article = per_article[per_article["article_id"].isin(has_kind)]
-        kinds = kinds[kinds["kind"] == kind]
+        kc = kc[kc["kind"] == kind]
+    kinds = views.kind_shares(kc)
     fig = plotting.plot_boilerplate_by_outlet(per_article)
     ids = per_article["article_id"].tolist()
-    if article_id not in ids:
+    if article_id not in data.rows or (ids and article_id not in set(ids[:MAX_ARTICLE_OPTIONS])):
         article_id = ids[0] if ids else None
-    html = ""
-    if article_id is not None:
-        title = articles.loc[articles["article_id"] == article_id, "title"].iloc[0]
-        html = views.article_html(segs, article_id, title=title, highlight_kinds=[kind] if kind else None)
-    return BoilerplateView(per_article, kinds, fig, ids, html)
+    return BoilerplateView(per_article, kinds, fig, ids, article_view(data, article_id, kind=kind))
+
+
+#: The article list offers at most this many articles (the first that match); narrow the filters for others.
+MAX_ARTICLE_OPTIONS = 500
 
 
 class BoilerplateExplorer:
@@ -82,9 +113,10 @@ class BoilerplateExplorer:
 
     def __init__(self, articles: pd.DataFrame, segments: pd.DataFrame):
         self.articles, self.segments = articles, segments
+        self.data = prepare_boilerplate(articles, segments)
         outlets = sorted(articles["outlet"].unique())
         months = month_options(articles)
-        kinds = sorted(segments.loc[segments["label"] == "boilerplate", "kind"].unique())
+        kinds = sorted(self.data.kind_chars["kind"].unique())
         self.outlet = w.SelectMultiple(options=outlets, value=tuple(outlets), description="Outlets", rows=min(8, len(outlets)))
         self.dates = w.SelectionRangeSlider(options=months, index=(0, len(months) - 1), description="Months",
                                             continuous_update=False, layout=w.Layout(width="520px"))
@@ -104,20 +136,23 @@ class BoilerplateExplorer:
                 "kind": None if self.kind.value == ALL else self.kind.value,
                 "article_id": self.article.value}
 
+    def _kind(self):
+        return self.kind.value if self.kind.value != ALL else None
+
     def refresh(self) -> BoilerplateView:
-        view = render_boilerplate(self.articles, self.segments, **self.params())
+        view = render_boilerplate(self.data, **self.params())
         self.view = view
-        titles = self.articles.set_index("article_id")["title"]
-        options = [(f"{aid} · {titles.get(aid, '')[:60]}", aid) for aid in view.article_ids]
+        offered = view.article_ids[:MAX_ARTICLE_OPTIONS]
         current = self.article.value
-        self.article.options = options
-        self.article.value = current if current in view.article_ids else (view.article_ids[0] if view.article_ids else None)
+        self.article.unobserve(self._on_article, names="value")  # the viewer is redrawn once, below
+        self.article.options = [(f"{aid} · {self.data.titles.get(aid, '')[:60]}", aid) for aid in offered]
+        self.article.value = current if current in set(offered) else (offered[0] if offered else None)
+        self.article.observe(self._on_article, names="value")
         n = len(view.per_article)
         mean = view.per_article["boilerplate_ratio"].mean() if n else 0.0
-        self.summary.value = f"<b>{n}</b> articles match; mean boilerplate share <b>{mean:.0%}</b>"
-        self.viewer.value = views.article_html(
-            self.segments, self.article.value, title=titles.get(self.article.value, ""),
-            highlight_kinds=[self.kind.value] if self.kind.value != ALL else None) if self.article.value else ""
+        more = f" (the list offers the first {MAX_ARTICLE_OPTIONS})" if n > MAX_ARTICLE_OPTIONS else ""
+        self.summary.value = f"<b>{n}</b> articles match; mean boilerplate share <b>{mean:.0%}</b>{more}"
+        self.viewer.value = article_view(self.data, self.article.value, kind=self._kind())
         show(self.chart, view.figure)
         return view
 
@@ -125,11 +160,8 @@ class BoilerplateExplorer:
         self.refresh()
 
     def _on_article(self, change):
-        if change["new"] is not None and self.view is not None:
-            title = self.articles.set_index("article_id")["title"].get(change["new"], "")
-            self.viewer.value = views.article_html(
-                self.segments, change["new"], title=title,
-                highlight_kinds=[self.kind.value] if self.kind.value != ALL else None)
+        if change["new"] is not None:
+            self.viewer.value = article_view(self.data, change["new"], kind=self._kind())
 
     def widget(self) -> w.Widget:
         controls = w.VBox([w.HBox([self.outlet, w.VBox([self.dates, self.kind])]), self.summary])
@@ -149,18 +181,41 @@ class EntityView:
     figure: plt.Figure
 
 
-def render_entities(mentions: pd.DataFrame, articles: pd.DataFrame, *, entity_type=None, entities=None, outlets=None,
-                    since=None, until=None, content_only: bool = True, min_count: int = 1,
-                    freq: str = "M", top_n: int = 6) -> EntityView:
-    """Filter and count mentions; chart the chosen entities (or the top ``top_n``) over time."""
-    from .entities import count_mentions
+def entity_cube(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Articles naming each entity per publication day and outlet, computed once per corpus: date,
+    month, outlet, entity, entity_type, n_any (anywhere in the article), n_content (in content
+    paragraphs; needs a ``label`` column, else equal to n_any).  Each article has one day and one
+    outlet, so sums over days and outlets are exact article counts."""
+    meta = views.with_months(articles)[["article_id", "outlet", "date", "month"]]
+    keys = ["date", "month", "outlet", "entity", "entity_type"]
+    pairs = mentions.drop_duplicates(["article_id", "entity"]).merge(meta, on="article_id")
+    n_any = pairs.groupby(keys, dropna=False).size().rename("n_any")
+    content = mentions[mentions["label"] == "content"] if "label" in mentions.columns else mentions
+    cpairs = content.drop_duplicates(["article_id", "entity"]).merge(meta, on="article_id")
+    n_content = cpairs.groupby(keys, dropna=False).size().rename("n_content")
+    cube = pd.concat([n_any, n_content], axis=1).fillna(0).astype("int64").reset_index()
+    return cube
 
-    chosen = views.filter_mentions(mentions, articles, entity_type=entity_type, outlets=outlets, since=since,
-                                   until=until, content_only=content_only)
-    counts = count_mentions(chosen, articles)
+
+def render_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, *, entity_type=None, entities=None,
+                    outlets=None, since=None, until=None, content_only: bool = True, min_count: int = 1,
+                    freq: str = "M", top_n: int = 6) -> EntityView:
+    """Filter and count mentions; chart the chosen entities (or the top ``top_n``) over time.
+    Takes the mentions and articles tables, or their :func:`entity_cube` (what the explorer keeps)."""
+    cube = mentions if articles is None else entity_cube(mentions, articles)
+    rows = views.filter_articles(cube, since=since, until=until, outlets=outlets)
+    value = "n_content" if content_only else "n_any"
+    rows = rows[rows[value] > 0]
+    if entity_type:
+        rows = rows[rows["entity_type"] == entity_type]
+    counts = (rows.groupby(["entity", "entity_type"])[value].sum().rename("n_articles").reset_index()
+              .sort_values("n_articles", ascending=False, kind="stable", ignore_index=True))
     counts = counts[counts["n_articles"] >= min_count].reset_index(drop=True)
     names = list(entities) if entities else counts["entity"].head(top_n).tolist()
-    over_time = count_mentions(chosen[chosen["entity"].isin(names)], articles, by=["entity"], freq=freq)
+    chosen = rows[rows["entity"].isin(names) & rows["date"].notna()]
+    period = chosen["month"] if freq == "M" else chosen["date"].dt.to_period(freq).astype(str)
+    over_time = (chosen.assign(period=period).groupby(["period", "entity"])[value].sum().rename("n_articles")
+                 .reset_index().sort_values(["period", "n_articles"], ascending=[True, False], ignore_index=True))
     return EntityView(counts, over_time, plotting.plot_mentions_over_time(over_time))
 
 
@@ -169,7 +224,9 @@ class EntityExplorer:
 
     def __init__(self, mentions: pd.DataFrame, articles: pd.DataFrame):
         self.mentions, self.articles = mentions, articles
-        types = sorted(mentions["entity_type"].unique())
+        self.cube = entity_cube(mentions, articles)
+        self.ranking = self.cube.groupby(["entity_type", "entity"])["n_any"].sum()
+        types = sorted(self.cube["entity_type"].unique())
         months = month_options(articles)
         outlets = sorted(articles["outlet"].unique())
         self.entity_type = w.Dropdown(options=[ALL] + types, value="regulator" if "regulator" in types else ALL,
@@ -191,9 +248,8 @@ class EntityExplorer:
         self.refresh()
 
     def _update_entity_options(self):
-        frame = self.mentions if self.entity_type.value == ALL else \
-            self.mentions[self.mentions["entity_type"] == self.entity_type.value]
-        ranked = frame.groupby("entity")["article_id"].nunique().sort_values(ascending=False)
+        ranked = self.ranking if self.entity_type.value == ALL else self.ranking.loc[[self.entity_type.value]]
+        ranked = ranked.groupby(level="entity").sum().sort_values(ascending=False, kind="stable")
         self.entities.options = ranked.index.tolist()
 
     def _on_type(self, _change):
@@ -207,7 +263,7 @@ class EntityExplorer:
                 **month_range(self.dates.value), "content_only": self.content_only.value, "min_count": self.min_count.value}
 
     def refresh(self) -> EntityView:
-        self.view = render_entities(self.mentions, self.articles, **self.params())
+        self.view = render_entities(self.cube, **self.params())
         self.summary.value = (f"<b>{len(self.view.counts)}</b> entities named in at least "
                               f"{self.min_count.value} article(s)")
         show(self.chart, self.view.figure)
@@ -256,7 +312,10 @@ class TimelineExplorer:
     """Date range, agency, company, action type and extracted-vs-reference controls over the timeline."""
 
     def __init__(self, merged: pd.DataFrame, reference: pd.DataFrame, articles: pd.DataFrame):
-        self.merged, self.reference = merged, reference
+        # each row's first day, computed once: filters and the chart reuse it
+        self.merged = merged.assign(start=views.event_start(merged["date"]))
+        self.reference = reference.assign(start=views.event_start(reference["date"]))
+        merged, reference = self.merged, self.reference
         months = month_options(articles)
         ref_months = sorted(reference["date"].str.slice(0, 7))
         if ref_months:
@@ -312,17 +371,19 @@ class CorpusView:
 
 
 def render_corpus(articles: pd.DataFrame, *, outlets=None, since=None, until=None) -> CorpusView:
-    """Articles of the chosen outlets and months, counted per month and charted."""
-    chosen = views.filter_articles(articles, since=since, until=until, outlets=outlets)
-    per_month = views.articles_per_month(chosen)
-    return CorpusView(chosen, per_month, plotting.plot_articles_per_month(chosen))
+    """Articles of the chosen outlets and months, counted per month and charted.  ``articles`` may
+    carry ``date`` and ``month`` columns already (``views.with_months``, what the explorer keeps)."""
+    dated = articles if "month" in articles.columns else views.with_months(articles)
+    chosen = views.filter_articles(dated, since=since, until=until, outlets=outlets)
+    per_month = views.count_per_month(chosen)
+    return CorpusView(chosen, per_month, plotting.plot_articles_per_month(chosen, per_month=per_month))
 
 
 class CorpusExplorer:
     """Outlet and month-range controls over the articles-per-month chart and the article list."""
 
     def __init__(self, articles: pd.DataFrame):
-        self.articles = articles
+        self.articles = views.with_months(articles)
         months = month_options(articles)
         self.outlet = w.Dropdown(options=[ALL] + sorted(articles["outlet"].unique()), value=ALL, description="Outlet")
         self.dates = w.SelectionRangeSlider(options=months, index=(0, len(months) - 1), description="Months",
