@@ -8,6 +8,7 @@ acting agency).  ``merge_events`` folds the same event reported by several artic
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -95,40 +96,64 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
 RELATIVE_REACH = 90
 
 
-def _relative_event_date(sentence: str, offset: int, agency_spans, in_sentence: pd.DataFrame):
+class _Date(NamedTuple):
+    start: int
+    end: int
+    value: str
+    precision: str
+    surface: str
+    rule: str
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
+    entity: str
+
+
+def _by_paragraph(frame: pd.DataFrame, cls) -> dict[tuple, list]:
+    """(article_id, para_no) -> the frame's rows there, as ``cls`` tuples, in table order."""
+    out: dict[tuple, list] = {}
+    columns = [frame[f].tolist() for f in cls._fields]
+    for aid, para_no, *values in zip(frame["article_id"].tolist(), frame["para_no"].tolist(), *columns):
+        out.setdefault((aid, para_no), []).append(cls(*values))
+    return out
+
+
+def _relative_event_date(sentence: str, offset: int, agency_spans, in_sentence: list[_Date]):
     """"Monday's decision came three days after a meeting of the Politburo": the Politburo acted
     three days before Monday.  Returns (ISO day, surface) or None."""
     import datetime as _dt
 
-    days = in_sentence[in_sentence["precision"] == "day"]
-    if days.empty:
+    days = [d for d in in_sentence if d.precision == "day"]
+    if not days:
         return None
     for m in _RELATIVE_TO_EVENT.finditer(sentence):
         m_start, m_end = offset + m.start(), offset + m.end()
         if not any(m_end <= a <= m_end + RELATIVE_REACH for a, _ in agency_spans):
             continue
-        others = days[(days["end"] <= m_start) | (days["start"] >= m_end + RELATIVE_REACH)]
-        if others.empty:
+        others = [d for d in days if d.end <= m_start or d.start >= m_end + RELATIVE_REACH]
+        if not others:
             continue
-        base = others.iloc[(others["start"] - m_start).abs().argsort().iloc[0]]
+        base = min(others, key=lambda d: abs(d.start - m_start))
         n = m.group("n").lower()
         n = int(n) if n.isdigit() else _NUMBERS[n]
         delta = _dt.timedelta(days=n * (7 if m.group("unit").lower() == "week" else 1))
-        day = _dt.date.fromisoformat(base["value"])
+        day = _dt.date.fromisoformat(base.value)
         return (day - delta if m.group("dir").lower() == "after" else day + delta).isoformat(), m.group(0)
     return None
 
 
 _CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s+—\s+")
+_RANK = {p: i for i, p in enumerate(EVENT_PRECISIONS)}
 
 
-def _event_date(in_sentence: pd.DataFrame, agency_spans: list[tuple[int, int]], sentence: str, offset: int) -> pd.Series:
+def _event_date(in_sentence: list[_Date], agency_spans: list[tuple[int, int]], sentence: str, offset: int) -> _Date:
     """The date an agency's action is about: not the dateline if there is another; a date in the
     agency's own clause before one in another clause ("SAMR opened a probe in December, and last month
     the commission issued guidelines" gives each its own); within it the finest precision, then the
     date nearest the agency's name."""
-    candidates = in_sentence[in_sentence["rule"] != "dateline"] if (in_sentence["rule"] != "dateline").any() else in_sentence
-    rank = candidates["precision"].map({p: i for i, p in enumerate(EVENT_PRECISIONS)})
+    candidates = [d for d in in_sentence if d.rule != "dateline"] or in_sentence
     breaks = [offset + m.start() for m in _CLAUSE_SPLIT.finditer(sentence)]
 
     def clause(pos: int) -> int:
@@ -136,13 +161,10 @@ def _event_date(in_sentence: pd.DataFrame, agency_spans: list[tuple[int, int]], 
 
     agency_clauses = {clause(a) for a, _ in agency_spans}
 
-    def gap(start, end):
-        return min(max(a - end, start - b, 0) for a, b in agency_spans)
+    def gap(d: _Date) -> int:
+        return min(max(a - d.end, d.start - b, 0) for a, b in agency_spans)
 
-    other_clause = [clause(s) not in agency_clauses for s in candidates["start"]]
-    distance = [gap(s, e) for s, e in zip(candidates["start"], candidates["end"])]
-    return candidates.assign(_other=other_clause, _rank=rank, _distance=distance).sort_values(
-        ["_other", "_rank", "_distance", "start"]).iloc[0]
+    return min(candidates, key=lambda d: (clause(d.start) not in agency_clauses, _RANK[d.precision], gap(d), d.start))
 
 
 def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
@@ -154,42 +176,40 @@ def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.Dat
     The date is the first day-precise date in the sentence, else the finest one.
     """
     content = segments[segments["label"] == "content"] if "label" in segments.columns else segments
-    agencies = mentions[mentions["entity_type"].isin(AGENCY_TYPES)]
-    companies = mentions[mentions["entity_type"] == "company"]
-    usable = dates[dates["precision"].isin(EVENT_PRECISIONS)]
-    by_para_dates = {k: g for k, g in usable.groupby(["article_id", "para_no"])}
-    by_para_agencies = {k: g for k, g in agencies.groupby(["article_id", "para_no"])}
-    by_para_companies = {k: g for k, g in companies.groupby(["article_id", "para_no"])}
+    by_para_dates = _by_paragraph(dates[dates["precision"].isin(EVENT_PRECISIONS)], _Date)
+    by_para_agencies = _by_paragraph(mentions[mentions["entity_type"].isin(AGENCY_TYPES)], _Span)
+    by_para_companies = _by_paragraph(mentions[mentions["entity_type"] == "company"], _Span)
     rows = []
-    for aid, para_no, text in zip(content["article_id"], content["para_no"], content["text"]):
+    for aid, para_no, text in zip(content["article_id"].tolist(), content["para_no"].tolist(), content["text"].tolist()):
         key = (aid, para_no)
         if key not in by_para_dates or key not in by_para_agencies:
             continue
         para_dates, para_agencies = by_para_dates[key], by_para_agencies[key]
-        para_companies = by_para_companies.get(key)
+        para_companies = by_para_companies.get(key, [])
         for s, e, sentence in _sentence_spans(text):
-            in_sentence = para_dates[(para_dates["start"] >= s) & (para_dates["end"] <= e)]
-            acting = para_agencies[(para_agencies["start"] >= s) & (para_agencies["end"] <= e)]
-            if in_sentence.empty or acting.empty:
+            in_sentence = [d for d in para_dates if d.start >= s and d.end <= e]
+            if not in_sentence:
+                continue
+            acting: dict[str, list[tuple[int, int]]] = {}
+            for a in para_agencies:
+                if a.start >= s and a.end <= e:
+                    acting.setdefault(a.entity, []).append((a.start, a.end))
+            if not acting:
                 continue
             kind = action_type(sentence)
             if kind is None:
                 continue
-            firms = []
-            if para_companies is not None:
-                in_s = para_companies[(para_companies["start"] >= s) & (para_companies["end"] <= e)]
-                firms = list(dict.fromkeys(in_s["entity"]))
+            firms = list(dict.fromkeys(c.entity for c in para_companies if c.start >= s and c.end <= e))
             amount = fine_amount(sentence) if kind == "fine" else None
-            for agency, spans in acting.groupby("entity", sort=False):
-                agency_spans = list(zip(spans["start"], spans["end"]))
+            for agency, agency_spans in acting.items():
                 relative = _relative_event_date(sentence, s, agency_spans, in_sentence)
                 if relative:
                     rows.append((aid, relative[0], "day", agency, ";".join(firms), kind, amount, sentence, para_no,
                                  relative[1]))
                     continue
                 chosen = _event_date(in_sentence, agency_spans, sentence, s)
-                rows.append((aid, chosen["value"], chosen["precision"], agency, ";".join(firms), kind, amount,
-                             sentence, para_no, chosen["surface"]))
+                rows.append((aid, chosen.value, chosen.precision, agency, ";".join(firms), kind, amount,
+                             sentence, para_no, chosen.surface))
     out = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     out["amount_cny"] = out["amount_cny"].astype("float64")
     return out
