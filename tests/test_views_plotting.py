@@ -40,8 +40,10 @@ def test_plot_and_save(tmp_path):
     fig = plot_articles_per_month(ARTICLES)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
-    heights = sorted(p.get_height() for p in ax.patches if p.get_height() > 0)
+    bars = [path.vertices for c in ax.collections for path in c.get_paths()]  # one PolyCollection per outlet
+    heights = sorted(v[:, 1].max() - v[:, 1].min() for v in bars)
     assert heights == [1, 2]  # July: 2 from X; September: 1 from Y (August is an empty month)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["X", "Y"]
     assert "2021-07" in ax.get_title(loc="left")
     written = save_figure(fig, "apm", articles_per_month(ARTICLES), folder=tmp_path)
     assert sorted(p.suffix for p in written) == [".csv", ".png", ".svg"]
