@@ -190,3 +190,18 @@ def test_dask_local_cluster_row_for_row(corpus):
         assert len(client.scheduler_info()["workers"]) == 2
     assert tables.stats["chunks"] > 2
     assert_same(tables, expected)
+
+
+def test_cli_export_options_do_not_change_the_tables(tmp_path):
+    import subprocess
+    import sys
+
+    def export(*options):
+        out = tmp_path / "-".join(options or ("default",))
+        subprocess.run([sys.executable, "-m", "helpers", "export", str(paths.SAMPLE_CORPUS_DIR), "--out", str(out),
+                        "--quiet", *options], check=True, capture_output=True)
+        return {p.name: p.read_bytes() for p in sorted(out.glob("*.csv"))}
+
+    default = export()
+    assert len(default) == 6
+    assert export("--workers", "2", "--no-cache") == default
