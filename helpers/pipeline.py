@@ -297,7 +297,7 @@ def _progress(iterable, total: int, desc: str, unit: str, enabled: bool):
     if not enabled:
         return iterable
     from tqdm.auto import tqdm
-    return tqdm(iterable, total=total, desc=desc, unit=unit, unit_scale=True, mininterval=0.5)
+    return tqdm(iterable, total=total, desc=desc, unit=unit, mininterval=0.5)
 
 
 def _chunks(items: list, size: int) -> list[list]:

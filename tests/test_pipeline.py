@@ -205,3 +205,13 @@ def test_cli_export_options_do_not_change_the_tables(tmp_path):
     default = export()
     assert len(default) == 6
     assert export("--workers", "2", "--no-cache") == default
+
+
+def test_progress_bars_show_counts_and_rate(corpus, capsys):
+    run_pipeline(corpus, cache=False, progress=True, chunk_size=20)
+    err = capsys.readouterr().err
+    for step in ("reading files", "segmenting", "analysing"):
+        assert step in err
+    n_files = sum(1 for p in corpus.rglob("*") if p.is_file())
+    assert f"{n_files}/{n_files}" in err  # counts: every file read
+    assert "article/s" in err or "s/article" in err  # and a rate
