@@ -502,7 +502,7 @@ def corpus_files(path: str | Path) -> tuple[Path, list[Path]]:
 
 #: Fields of a parsed record (what :func:`read_file` returns per article or skipped record).
 RECORD_FIELDS = ("skip", "title", "body", "published", "published_raw", "warning", "outlet", "url", "encoding",
-                 "record_no", "record_id")
+                 "record_no", "record_id", "inferred_outlet")
 
 
 def read_file(f: Path, rel: str, *, max_bytes: int = MAX_BYTES_DEFAULT,
@@ -640,7 +640,7 @@ def _finish(art: dict, aid: str, rel: str, man: dict | None, outlets) -> dict:
             row["published"] = ts.iso if ts else ""
             row["warning"] = "" if ts else f"manifest published value not understood: {man['published'][:80]!r}"
     if not row["outlet"]:
-        row["outlet"] = infer_outlet(row["title"] + "\n" + row["body"], outlets=outlets)
+        row["outlet"] = art.get("inferred_outlet") or infer_outlet(row["title"] + "\n" + row["body"], outlets=outlets)
     return row
 
 

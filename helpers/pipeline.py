@@ -48,7 +48,7 @@ import pandas as pd
 
 from . import __version__, paths, schema
 from .corpus import (MAX_BYTES_DEFAULT, MAX_TABLE_BYTES_DEFAULT, RECORD_FIELDS, Corpus, _reader_for,
-                     corpus_files, finish_article, load_outlets, load_report, plan_corpus, read_file,
+                     corpus_files, finish_article, infer_outlet, load_outlets, load_report, plan_corpus, read_file,
                      read_manifest, record_meta)
 from .dates import extract_dates
 from .entities import extract_mentions
@@ -95,9 +95,13 @@ class Tables:
 
 
 # --------------------------------------------------------------------------- per-chunk steps
-def read_chunk(items: list[tuple[str, str]], max_bytes: int, max_table_bytes: int) -> list[tuple]:
+def read_chunk(items: list[tuple[str, str]], max_bytes: int, max_table_bytes: int,
+               outlets_csv: str | None = None) -> list[tuple]:
     """Read and parse files: ``[(path, rel)]`` -> ``[(rel, size, mtime_ns, key, records)]``.  ``key``
-    is the content hash plus the reader the suffix selects (None where the file was not read)."""
+    is the content hash plus the reader the suffix selects (None where the file was not read).
+    Records that do not name their outlet get ``inferred_outlet`` (``corpus.infer_outlet``), so that
+    reopening a corpus does not infer it again."""
+    outlets = load_outlets(Path(outlets_csv) if outlets_csv else None)
     out = []
     for path, rel in items:
         f = Path(path)
@@ -110,6 +114,9 @@ def read_chunk(items: list[tuple[str, str]], max_bytes: int, max_table_bytes: in
             st, data = None, None
         key = None if data is None else content_key(data, f)
         records = read_file(f, rel, max_bytes=max_bytes, max_table_bytes=max_table_bytes, data=data)
+        for rec in records:
+            if rec.get("skip") is None and not rec.get("outlet"):
+                rec["inferred_outlet"] = infer_outlet(rec.get("title", "") + "\n" + rec["body"], outlets=outlets)
         out.append((rel, st.st_size if st else -1, st.st_mtime_ns if st else -1, key, records))
     return out
 
@@ -369,7 +376,9 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     pending = 2 * workers
 
     # 1. read: reuse a file's records when its size and mtime (or else its content hash) are unchanged
-    old_files = previous["files"].set_index("rel") if previous else pd.DataFrame()
+    old_files = {} if not previous else {
+        r: (size, mtime, key) for r, size, mtime, key in zip(*(previous["files"][c].tolist()
+                                                              for c in ("rel", "size", "mtime_ns", "key")))}
     records_by_key = _records_from_frame(previous["records"]) if previous else {}
     file_keys: dict[str, str | None] = {}
     to_read = []
@@ -379,14 +388,14 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
         except OSError:
             to_read.append((str(f), r))
             continue
-        if r in old_files.index:
-            old = old_files.loc[r]
-            if old["size"] == st.st_size and old["mtime_ns"] == st.st_mtime_ns and old["key"] in records_by_key:
-                file_keys[r] = old["key"]
-                continue
+        old = old_files.get(r)
+        if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns and old[2] in records_by_key:
+            file_keys[r] = old[2]
+            continue
         to_read.append((str(f), r))
-    file_rows = {r: (int(old_files.loc[r, "size"]), int(old_files.loc[r, "mtime_ns"]), k) for r, k in file_keys.items()}
-    jobs = [(c, options["max_bytes"], options["max_table_bytes"]) for c in _chunks(to_read, max(1, chunk_size))]
+    file_rows = {r: old_files[r] for r in file_keys}
+    jobs = [(c, options["max_bytes"], options["max_table_bytes"], options["outlets_csv"])
+            for c in _chunks(to_read, max(1, chunk_size))]
     bar = _progress(None, len(to_read), "reading files", "file", progress) if to_read else None
     for result in _map(read_chunk, jobs, executor, pending):
         for r, size, mtime, key, recs in result:

@@ -83,7 +83,8 @@ def run_dask(root: Path, files: list[Path], options: dict, *, client=None, chunk
     t0 = time.perf_counter()
     rel = [f.relative_to(root).as_posix() for f in files]
     chunks = _chunks(list(zip(map(str, files), rel)), max(1, chunk_size))
-    read = [delayed(read_chunk, pure=True)(c, options["max_bytes"], options["max_table_bytes"]) for c in chunks]
+    read = [delayed(read_chunk, pure=True)(c, options["max_bytes"], options["max_table_bytes"], options["outlets_csv"])
+            for c in chunks]
     if client is not None:  # keep the parsed files on the workers for the next steps
         read = client.persist(read)
     metas = _compute([delayed(_metas)(r) for r in read], client, progress, "reading files")
