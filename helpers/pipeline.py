@@ -35,6 +35,7 @@ import json
 import multiprocessing as mp
 import os
 import shutil
+import sys
 import time
 import uuid
 import warnings
@@ -44,6 +45,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from . import __version__, paths, schema
@@ -187,8 +189,8 @@ def order_tables(parts: dict[str, list[pd.DataFrame]], article_order: pd.Series)
 def _empty_cached(name: str) -> pd.DataFrame:
     empty = pd.DataFrame({"article_id": [], "body": [], "outlet": [], "published": []})
     return analyse_chunk(empty, prepare_paragraphs(empty).assign(
-        **{c: pd.Series(dtype="int64") for c in _REP_COLUMNS}, norm=pd.Series(dtype=object),
-        template=pd.Series(dtype=object)))[name]
+        **{c: pd.Series(dtype="int64") for c in _REP_COLUMNS}, norm=pd.Series(dtype="uint64"),
+        template=pd.Series(dtype="uint64")))[name]
 
 
 def _empty(name: str) -> pd.DataFrame:
@@ -300,6 +302,16 @@ def _records_from_frame(frame: pd.DataFrame) -> dict[str, list[dict]]:
 
 
 # --------------------------------------------------------------------------- running
+def _peak_mb() -> int | None:
+    """Peak resident memory of this process so far (MB), where the platform reports it."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (2**20 if sys.platform == "darwin" else 2**10))
+
+
 def _progress(iterable, total: int, desc: str, unit: str, enabled: bool):
     if not enabled:
         return iterable
@@ -311,19 +323,21 @@ def _chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _map(fn: Callable, jobs: list[tuple], executor: ProcessPoolExecutor | None, max_pending: int) -> Iterator:
-    """fn(*job) for each job, in order; at most ``max_pending`` jobs in flight (bounded memory)."""
+def _map(fn: Callable, jobs: Iterable[tuple], executor: ProcessPoolExecutor | None, max_pending: int) -> Iterator:
+    """(job, fn(*job)) for each job, in order.  Jobs are taken from the iterable only as they are
+    submitted, and at most ``max_pending`` are in flight: memory stays bounded by a few chunks."""
     if executor is None:
         for job in jobs:
-            yield fn(*job)
+            yield job, fn(*job)
         return
-    pending = []
+    pending: list = []
     for job in jobs:
-        pending.append(executor.submit(fn, *job))
+        pending.append((job, executor.submit(fn, *job)))
         if len(pending) >= max_pending:
-            yield pending.pop(0).result()
-    for fut in pending:
-        yield fut.result()
+            done, fut = pending.pop(0)
+            yield done, fut.result()
+    for done, fut in pending:
+        yield done, fut.result()
 
 
 def _write_snapshot(snapshot: Snapshot, tables: dict[str, pd.DataFrame]) -> None:
@@ -397,7 +411,7 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     jobs = [(c, options["max_bytes"], options["max_table_bytes"], options["outlets_csv"])
             for c in _chunks(to_read, max(1, chunk_size))]
     bar = _progress(None, len(to_read), "reading files", "file", progress) if to_read else None
-    for result in _map(read_chunk, jobs, executor, pending):
+    for _, result in _map(read_chunk, jobs, executor, pending):
         for r, size, mtime, key, recs in result:
             key = key or f"unread:{r}:{size}:{mtime}"  # not read (too large, empty): keyed by its stat
             file_rows[r] = (size, mtime, key)
@@ -410,6 +424,7 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     records = [records_by_key[file_keys[r]] for r in rel]
     stats["files_read"] = len(to_read)
     stats["read_s"] = time.perf_counter() - t0
+    stats["read_peak_mb"] = _peak_mb()
     if previous is not None and not to_read and previous["files"]["rel"].tolist() == rel:
         # nothing changed since the snapshot: its tables are the answer
         stats["cache"] = "reused"
@@ -429,18 +444,20 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     report = load_report(rel, plan, articles["warning"].tolist(), manifest, manifest_report)
     stats["articles"] = len(articles)
     stats["plan_s"] = time.perf_counter() - t1
+    stats["plan_peak_mb"] = _peak_mb()
 
     # 3. prepare paragraphs, reusing those of unchanged bodies
     t1 = time.perf_counter()
-    keyed = articles[["article_id", "outlet", "published", "body"]].assign(body_key=body_keys(articles))
+    keyed = articles[["article_id", "outlet", "published"]].assign(body_key=body_keys(articles))
     cached = previous["prepared"] if previous else pd.DataFrame(columns=["body_key"] + _PREPARED_COLUMNS)
     known = set(cached["body_key"].unique())
-    todo = keyed[~keyed["body_key"].isin(known)].drop_duplicates("body_key")
+    todo_rows = np.flatnonzero((~keyed["body_key"].isin(known) & ~keyed["body_key"].duplicated()).to_numpy())
     new_parts = []
-    jobs = [(todo.iloc[i:i + chunk_size][["article_id", "outlet", "body", "body_key"]],)
-            for i in range(0, len(todo), max(1, chunk_size))]
-    bar = _progress(None, len(todo), "segmenting", "article", progress) if len(todo) else None
-    for chunk_job, part in zip(jobs, _map(prepare_chunk, jobs, executor, pending)):
+    jobs = ((articles.iloc[todo_rows[i:i + chunk_size]][["article_id", "outlet", "body"]]
+             .assign(body_key=keyed["body_key"].iloc[todo_rows[i:i + chunk_size]].to_numpy()),)
+            for i in range(0, len(todo_rows), max(1, chunk_size)))
+    bar = _progress(None, len(todo_rows), "segmenting", "article", progress) if len(todo_rows) else None
+    for chunk_job, part in _map(prepare_chunk, jobs, executor, pending):
         keys = dict(zip(chunk_job[0]["article_id"], chunk_job[0]["body_key"]))
         new_parts.append(part.assign(body_key=part["article_id"].map(keys))[["body_key"] + _PREPARED_COLUMNS])
         if bar is not None:
@@ -451,13 +468,15 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     pool_parts += [p for p in new_parts if len(p)]
     pool = pd.concat(pool_parts, ignore_index=True) if pool_parts else cached
     paras = keyed[["article_id", "outlet", "body_key"]].merge(pool, on="body_key", how="inner", sort=False)
-    stats["articles_segmented"] = len(todo)
+    stats["articles_segmented"] = len(todo_rows)
     stats["prepare_s"] = time.perf_counter() - t1
+    stats["prepare_peak_mb"] = _peak_mb()
 
     # 4. repetition statistics over the whole corpus
     t1 = time.perf_counter()
     paras = join_repetition(paras, repetition_counts(paras))
     stats["repetition_s"] = time.perf_counter() - t1
+    stats["repetition_peak_mb"] = _peak_mb()
 
     # 5. analyse the articles whose signature changed
     t1 = time.perf_counter()
@@ -470,16 +489,17 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     if previous and reuse_ids:
         for n in TABLES:
             parts[n].append(previous[n][previous[n]["article_id"].isin(reuse_ids)])
-    changed = articles[~articles["article_id"].isin(reuse_ids)]
-    changed_paras = paras[paras["article_id"].isin(set(changed["article_id"]))]
-    para_groups = {aid: idx for aid, idx in changed_paras.groupby("article_id", sort=False).indices.items()}
-    jobs = []
-    for i in range(0, len(changed), max(1, chunk_size)):
-        chunk = changed.iloc[i:i + chunk_size]
-        idx = [j for aid in chunk["article_id"] for j in para_groups.get(aid, ())]
-        jobs.append((chunk[["article_id", "outlet", "published"]], changed_paras.iloc[sorted(idx)]))
+    changed = articles[~articles["article_id"].isin(reuse_ids)][["article_id", "outlet", "published"]]
+    para_groups = paras.groupby("article_id", sort=False).indices
+
+    def analyse_jobs():
+        for i in range(0, len(changed), max(1, chunk_size)):
+            chunk = changed.iloc[i:i + chunk_size]
+            idx = [j for aid in chunk["article_id"] for j in para_groups.get(aid, ())]
+            yield chunk, paras.iloc[sorted(idx)]
+
     bar = _progress(None, len(changed), "analysing", "article", progress) if len(changed) else None
-    for job, result in zip(jobs, _map(analyse_chunk, jobs, executor, pending)):
+    for job, result in _map(analyse_chunk, analyse_jobs(), executor, pending):
         for n in TABLES:
             parts[n].append(result[n])
         if bar is not None:
@@ -490,9 +510,10 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     tables = order_tables(parts, order)
     stats["articles_analysed"] = len(changed)
     stats["analyse_s"] = time.perf_counter() - t1
+    stats["analyse_peak_mb"] = _peak_mb()
 
     # commit a new snapshot when anything was computed
-    if snapshot is not None and (to_read or len(todo) or len(changed) or previous is None):
+    if snapshot is not None and (to_read or len(todo_rows) or len(changed) or previous is None):
         t1 = time.perf_counter()
         live_keys = {k for k in file_keys.values() if k}
         _write_snapshot(snapshot, {
@@ -504,5 +525,6 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
             "articles": articles, "report": report, **tables,
         })
         stats["cache_write_s"] = time.perf_counter() - t1
+        stats["cache_write_peak_mb"] = _peak_mb()
     stats["total_s"] = time.perf_counter() - t0
     return Tables(articles=articles, report=report, stats=stats, **tables)

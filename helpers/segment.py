@@ -433,9 +433,16 @@ def _template(text: str) -> str:
 
 
 def repetition_keys(paragraphs: pd.DataFrame) -> pd.DataFrame:
-    """Add the keys repetition is counted on: ``norm`` (lower-cased, digits as 0, punctuation
-    dropped) and ``template`` (its first four normalised words)."""
-    return paragraphs.assign(norm=paragraphs["text"].map(_normalise), template=paragraphs["text"].map(_template))
+    """Add the keys repetition is counted on, as 64-bit hashes (small to keep and fast to group on a
+    million paragraphs): ``norm`` of the normalised text (lower-cased, digits as 0, punctuation
+    dropped) and ``template`` of its first four normalised words."""
+    normalised = [_normalise(t) for t in paragraphs["text"].tolist()]
+    templates = [" ".join(n.split()[:4]) for n in normalised]
+    return paragraphs.assign(norm=_hash(normalised), template=_hash(templates))
+
+
+def _hash(values: list[str]) -> np.ndarray:
+    return pd.util.hash_array(np.array(values, dtype=object)) if values else np.zeros(0, dtype="uint64")
 
 
 def repetition_counts(keyed: pd.DataFrame, *, outlet_col: str = "outlet") -> dict[str, pd.Series]:
@@ -587,8 +594,8 @@ def apply_labels(paras: pd.DataFrame, *, use_repetition: bool = True,
     fitted_threshold = load_weights()[2]
     threshold = fitted_threshold if threshold is None else threshold
     if use_repetition:
-        rep_rows = paras[["outlet_size", "n_outlet_articles", "n_corpus_articles", "n_template_articles",
-                          "template"]].to_dict("records")
+        rep_rows = paras[["outlet_size", "n_outlet_articles", "n_corpus_articles",
+                          "n_template_articles"]].to_dict("records")
     norm = paras["text"].str.strip().str.lower()
     dup_in_article = (paras.assign(_n=norm).groupby(["article_id", "_n"])["para_no"].transform("size") > 1).to_numpy()
     labels, kinds, reasons, final_scores = [], [], [], []
@@ -608,10 +615,10 @@ def apply_labels(paras: pd.DataFrame, *, use_repetition: bool = True,
                 label, score = BOILERPLATE, 1.0
                 reason = f"repeated in {int(r['n_corpus_articles'])} articles across the corpus"
             elif (row.outlet != "unknown" and st["n_words"] <= 25 and r["n_template_articles"] >= max(min_articles, min_share * size)
-                  and len(r["template"].split()) >= 2 and (cues or not st["terminal"])):
+                  and len(_template(row.text).split()) >= 2 and (cues or not st["terminal"])):
                 label, score = BOILERPLATE, max(score, 0.9)
                 reason = (f"starts like a line found in {int(r['n_template_articles'])} of {size} articles from this "
-                          f"outlet ('{r['template']} ...')")
+                          f"outlet ('{_template(row.text)} ...')")
         if label is None:
             if rule:
                 label, score, reason = BOILERPLATE, max(score, 0.95), rule[1]
