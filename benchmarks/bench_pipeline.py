@@ -1,6 +1,6 @@
 """Per-stage throughput of the pipeline on a generated corpus, one core.
 
-    taskset -c 0 .venv/bin/python benchmarks/bench_pipeline.py --n 10000 [--stages load,segment,mentions,dates]
+    taskset -c 0 .venv/bin/python benchmarks/bench_pipeline.py --n 10000 [--stages load,segment,mentions,dates,events]
     taskset -c 0 .venv/bin/python benchmarks/bench_pipeline.py --n 10000 --dateparser 300
 
 Generates the corpus first if needed (generate_corpus.py), runs each stage once on the output of
@@ -25,7 +25,7 @@ from helpers.corpus import load_corpus  # noqa: E402
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10_000)
-    ap.add_argument("--stages", default="load,segment,mentions,dates")
+    ap.add_argument("--stages", default="load,segment,mentions,dates,events")
     ap.add_argument("--dateparser", type=int, default=0)
     args = ap.parse_args(argv)
     stages = args.stages.split(",")
@@ -37,12 +37,12 @@ def main(argv=None) -> int:
     timings = {"load": time.perf_counter() - t0}
     n = len(articles)
     segments = mentions = None
-    if "segment" in stages or "mentions" in stages or "dates" in stages:
+    if set(stages) & {"segment", "mentions", "dates", "events"}:
         from helpers.segment import label_paragraphs
         t0 = time.perf_counter()
         segments = label_paragraphs(articles)
         timings["segment"] = time.perf_counter() - t0
-    if "mentions" in stages:
+    if "mentions" in stages or "events" in stages:
         from helpers.entities import default_gazetteer, extract_mentions
         default_gazetteer()  # compile once, outside the timing
         t0 = time.perf_counter()
@@ -55,8 +55,18 @@ def main(argv=None) -> int:
             extract_dates = None
         if extract_dates:
             t0 = time.perf_counter()
-            extract_dates(segments, articles)
+            dates = extract_dates(segments, articles)
             timings["dates"] = time.perf_counter() - t0
+    if "events" in stages:
+        from helpers.dates import extract_dates
+        from helpers.events import extract_events
+
+        if "dates" not in stages:
+            dates = extract_dates(segments, articles)
+        t0 = time.perf_counter()
+        events = extract_events(segments, mentions, dates)
+        timings["events"] = time.perf_counter() - t0
+        print(f"          ({len(events):,} events)")
     for stage, seconds in timings.items():
         print(f"{stage:9s} {n} articles in {seconds:6.2f} s -> {n / seconds:10,.0f} articles/s")
     if mentions is not None:
