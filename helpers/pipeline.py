@@ -442,6 +442,9 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     articles = pd.DataFrame(rows, columns=schema.ARTICLE_COLUMNS)
     articles["n_chars"] = articles["n_chars"].astype("int64")
     report = load_report(rel, plan, articles["warning"].tolist(), manifest, manifest_report)
+    live_keys = {k for k in file_keys.values() if k}
+    records_frame = _records_frame({k: v for k, v in records_by_key.items() if k in live_keys}) if snapshot else None
+    del records, records_by_key, rows  # the articles table holds what is needed from here on
     stats["articles"] = len(articles)
     stats["plan_s"] = time.perf_counter() - t1
     stats["plan_peak_mb"] = _peak_mb()
@@ -515,11 +518,10 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     # commit a new snapshot when anything was computed
     if snapshot is not None and (to_read or len(todo_rows) or len(changed) or previous is None):
         t1 = time.perf_counter()
-        live_keys = {k for k in file_keys.values() if k}
         _write_snapshot(snapshot, {
             "files": pd.DataFrame([(r, *file_rows[r]) for r in rel if r in file_rows],
                                   columns=["rel", "size", "mtime_ns", "key"]),
-            "records": _records_frame({k: v for k, v in records_by_key.items() if k in live_keys}),
+            "records": records_frame,
             "prepared": pool.drop_duplicates(["body_key", "para_no"]),
             "signatures": pd.DataFrame({"article_id": sig.index, "signature": sig.to_numpy()}),
             "articles": articles, "report": report, **tables,

@@ -454,13 +454,14 @@ def repetition_counts(keyed: pd.DataFrame, *, outlet_col: str = "outlet") -> dic
     Every count is a number of distinct articles, so counts of disjoint sets of articles add up:
     :func:`combine_repetition_counts` sums partial counts (the reduction the Dask engine runs).
     """
-    per_article = keyed.drop_duplicates(["article_id", "norm"])
-    per_template = keyed.drop_duplicates(["article_id", "template"])
+    keys = keyed[["article_id", outlet_col, "norm", "template"]]  # not the text: a million paragraphs stay small
+    per_article = keys.drop_duplicates(["article_id", "norm"])
+    per_template = keys.drop_duplicates(["article_id", "template"])
     return {
         "n_outlet_articles": per_article.groupby([outlet_col, "norm"]).size().rename("n_outlet_articles"),
         "n_corpus_articles": per_article.groupby("norm").size().rename("n_corpus_articles"),
         "n_template_articles": per_template.groupby([outlet_col, "template"]).size().rename("n_template_articles"),
-        "outlet_size": keyed.drop_duplicates("article_id").groupby(outlet_col).size().rename("outlet_size"),
+        "outlet_size": keys.drop_duplicates("article_id").groupby(outlet_col).size().rename("outlet_size"),
     }
 
 
@@ -475,11 +476,16 @@ def combine_repetition_counts(parts: list[dict[str, pd.Series]]) -> dict[str, pd
 
 
 def join_repetition(keyed: pd.DataFrame, counts: dict[str, pd.Series], *, outlet_col: str = "outlet") -> pd.DataFrame:
-    """Add the counts of :func:`repetition_counts` to each keyed paragraph."""
-    return (keyed.join(counts["n_outlet_articles"], on=[outlet_col, "norm"])
-            .join(counts["n_corpus_articles"], on="norm")
-            .join(counts["n_template_articles"], on=[outlet_col, "template"])
-            .join(counts["outlet_size"], on=outlet_col))
+    """Add the counts of :func:`repetition_counts` to each keyed paragraph (looked up by key, so the
+    paragraph table itself is not copied)."""
+    def lookup(series: pd.Series, columns: list[str]) -> np.ndarray:
+        index = pd.MultiIndex.from_frame(keyed[columns]) if len(columns) > 1 else pd.Index(keyed[columns[0]])
+        return series.reindex(index).to_numpy()
+
+    return keyed.assign(n_outlet_articles=lookup(counts["n_outlet_articles"], [outlet_col, "norm"]),
+                        n_corpus_articles=lookup(counts["n_corpus_articles"], ["norm"]),
+                        n_template_articles=lookup(counts["n_template_articles"], [outlet_col, "template"]),
+                        outlet_size=lookup(counts["outlet_size"], [outlet_col]))
 
 
 def repetition_table(paragraphs: pd.DataFrame, *, outlet_col: str = "outlet") -> pd.DataFrame:
