@@ -55,7 +55,7 @@ from .corpus import (MAX_BYTES_DEFAULT, MAX_TABLE_BYTES_DEFAULT, RECORD_FIELDS, 
 from .dates import extract_dates
 from .entities import extract_mentions
 from .events import extract_events
-from .segment import SEGMENT_COLUMNS, apply_labels, combine_repetition_counts, join_repetition, prepare_paragraphs, \
+from .segment import SEGMENT_COLUMNS, apply_labels, join_repetition, paragraph_table, prepare_paragraphs, \
     repetition_counts
 
 ENGINES = ("pandas", "dask")
@@ -64,7 +64,9 @@ CACHE_LAYOUT = 1
 CHUNK_SIZE_DEFAULT = 500
 TABLES = ("segments", "mentions", "dates", "events")
 _REP_COLUMNS = ["n_outlet_articles", "n_corpus_articles", "n_template_articles", "outlet_size"]
-_PREPARED_COLUMNS = ["para_no", "text", "score", "norm", "template"]
+#: What step 3 keeps per paragraph: not the text (step 5 splits the body again, which is cheap),
+#: so that a million paragraphs stay small in memory and in the cache.
+_PREPARED_COLUMNS = ["para_no", "score", "norm", "template"]
 
 
 @dataclass
@@ -134,12 +136,16 @@ def _reader_kind(path: Path) -> str:
 
 
 def prepare_chunk(articles: pd.DataFrame) -> pd.DataFrame:
-    """Step 3 for a chunk of articles: their paragraphs with model score and repetition keys."""
-    return prepare_paragraphs(articles)
+    """Step 3 for a chunk of articles: per paragraph its number, model score and repetition keys."""
+    return prepare_paragraphs(articles).drop(columns="text")
 
 
 def analyse_chunk(articles: pd.DataFrame, paras: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Step 5 for a chunk of articles (``paras``: prepared and joined with repetition counts)."""
+    """Step 5 for a chunk of articles (with their body; ``paras``: prepared and joined with
+    repetition counts)."""
+    texts = paragraph_table(articles)[["article_id", "para_no", "text"]]
+    paras = paras.drop(columns=[c for c in ("text",) if c in paras.columns]).merge(
+        texts, on=["article_id", "para_no"], how="left", sort=False)
     segments = apply_labels(paras)
     if segments.empty:
         segments = pd.DataFrame(columns=SEGMENT_COLUMNS)
@@ -150,8 +156,10 @@ def analyse_chunk(articles: pd.DataFrame, paras: pd.DataFrame) -> dict[str, pd.D
 
 
 def body_keys(articles: pd.DataFrame) -> pd.Series:
-    """A hash of each article's body (what its prepared paragraphs depend on)."""
-    return articles["body"].map(lambda b: hashlib.blake2b((b or "").encode("utf-8"), digest_size=16).hexdigest())
+    """A 64-bit hash of each article's body (what its prepared paragraphs depend on)."""
+    bodies = np.array(articles["body"].fillna("").tolist(), dtype=object)
+    return pd.Series(pd.util.hash_array(bodies) if len(bodies) else np.zeros(0, dtype="uint64"),
+                     index=articles.index, name="body_key")
 
 
 def signatures(articles: pd.DataFrame, paras: pd.DataFrame) -> pd.Series:
@@ -188,7 +196,7 @@ def order_tables(parts: dict[str, list[pd.DataFrame]], article_order: pd.Series)
 @lru_cache(maxsize=None)
 def _empty_cached(name: str) -> pd.DataFrame:
     empty = pd.DataFrame({"article_id": [], "body": [], "outlet": [], "published": []})
-    return analyse_chunk(empty, prepare_paragraphs(empty).assign(
+    return analyse_chunk(empty, prepare_chunk(empty).assign(
         **{c: pd.Series(dtype="int64") for c in _REP_COLUMNS}, norm=pd.Series(dtype="uint64"),
         template=pd.Series(dtype="uint64")))[name]
 
@@ -285,9 +293,6 @@ def _records_frame(keyed: dict[str, list[dict]]) -> pd.DataFrame:
     rows = [(key, seq, *[rec.get(f) for f in RECORD_FIELDS]) for key, recs in keyed.items() for seq, rec in enumerate(recs)]
     frame = pd.DataFrame(rows, columns=["key", "seq", *RECORD_FIELDS])
     frame["record_no"] = frame["record_no"].astype("Int64")
-    for col in RECORD_FIELDS:
-        if col != "record_no":
-            frame[col] = frame[col].astype(object)
     return frame
 
 
@@ -492,7 +497,7 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     if previous and reuse_ids:
         for n in TABLES:
             parts[n].append(previous[n][previous[n]["article_id"].isin(reuse_ids)])
-    changed = articles[~articles["article_id"].isin(reuse_ids)][["article_id", "outlet", "published"]]
+    changed = articles[~articles["article_id"].isin(reuse_ids)][["article_id", "outlet", "published", "body"]]
     para_groups = paras.groupby("article_id", sort=False).indices
 
     def analyse_jobs():

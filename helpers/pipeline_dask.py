@@ -55,7 +55,7 @@ def _combine(*parts: dict) -> dict:
 
 
 def _analyse_part(articles: pd.DataFrame, prepared: pd.DataFrame, counts: dict) -> dict[str, pd.DataFrame]:
-    return analyse_chunk(articles[["article_id", "outlet", "published"]], join_repetition(prepared, counts))
+    return analyse_chunk(articles[["article_id", "outlet", "published", "body"]], join_repetition(prepared, counts))
 
 
 def _compute(tasks: list, client, progress: bool, desc: str) -> list:

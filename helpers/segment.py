@@ -556,7 +556,8 @@ def prepare_paragraphs(articles: pd.DataFrame, *, use_repetition: bool = True) -
     ``score`` and, with ``use_repetition``, the repetition keys ``norm`` and ``template``."""
     paras = paragraph_table(articles)
     if paras.empty:
-        return paras.assign(score=pd.Series(dtype="float64"))
+        paras = paras.assign(score=pd.Series(dtype="float64"))
+        return paras.assign(norm=pd.Series(dtype="uint64"), template=pd.Series(dtype="uint64")) if use_repetition else paras
     paras["score"] = np.concatenate([boilerplate_scores(g["text"].tolist())
                                      for _, g in paras.groupby("article_id", sort=False)])
     return repetition_keys(paras) if use_repetition else paras
