@@ -177,6 +177,17 @@ CUES: dict[str, str] = {
              r"our standards|trust principles|^(?:tags?|topics?):",
 }
 _CUE_PATTERNS = {k: re.compile(v, re.I) for k, v in CUES.items()}
+
+
+def _lowered(pattern: re.Pattern) -> re.Pattern:
+    """A case-insensitive pattern as a case-sensitive one for lower-cased text: same matches, and Python's
+    regex engine runs it 1.5-5x faster than with re.I (literal prefixes are used again)."""
+    assert pattern.flags & re.I and not re.search(r"\\[A-Z]", pattern.pattern), pattern.pattern
+    return re.compile(pattern.pattern.lower(), pattern.flags & ~re.I)
+
+
+#: The cue patterns for lower-cased text (what match_cues searches).
+_CUE_LOWER = {k: _lowered(v) for k, v in _CUE_PATTERNS.items()}
 #: A kind's cue pattern is only tried when the paragraph contains one of these words or symbols
 #: (a set lookup is much cheaper than a regex search; the result is the same).  None = always try.
 _CUE_TRIGGERS: dict[str, frozenset | None] = {
@@ -228,9 +239,10 @@ def match_cues(text: str, lower_words: list[str] | None = None) -> list[str]:
             candidates.update(_TRIGGER_TO_KINDS[sym])
     if len(text.rstrip()) > 20 and "•" not in text and "|" not in text and "»" not in text:
         candidates.discard("navigation")  # its only unanchored alternative needs one of these separators
-    if text[:1].lower() not in "(rawecbps" and "(web editor" not in text.lower():
+    low = text.lower()
+    if low[:1] not in "(rawecbps" and "(web editor" not in low:
         candidates.discard("byline")  # all its alternatives but "(web editor" are anchored at the start
-    return [k for k in KINDS if k in candidates and _CUE_PATTERNS[k].search(text)]
+    return [k for k in KINDS if k in candidates and _CUE_LOWER[k].search(low)]
 
 
 # --------------------------------------------------------------------------- features
@@ -315,6 +327,10 @@ _ABOUT_BIO = re.compile(
     r"author|journalist|correspondent|contributor|columnist|founder|professor|analyst|fellow|director|publisher)\b", re.I)
 
 
+_CAPTION_CUE_LOWER, _WEEKDAY_DATE_LOWER, _ABOUT_BIO_LOWER, _CREDIT_LINE_LOWER, _COMMENT_LINE_LOWER = map(
+    _lowered, (_CAPTION_CUE, _WEEKDAY_DATE, _ABOUT_BIO, _CREDIT_LINE, _COMMENT_LINE))
+
+
 @lru_cache(maxsize=100_000)
 def paragraph_stats(text: str) -> dict:
     """Shape statistics of one paragraph (used by the model and shown in the notebook).
@@ -335,9 +351,10 @@ def paragraph_stats(text: str) -> dict:
     glued = len(_GLUED.findall(text))
     cues = match_cues(text, lower if not glued else None)
     lower_start = text.lstrip()[:40].lower()
+    text_lower = text.lower()
     if cues and n_words > LONG_PARAGRAPH_WORDS:
         # in long prose a cue word is usually just a word ("billed as", "follow"): keep opening cues only
-        cues = [k for k in cues if _CUE_PATTERNS[k].search(lower_start)]
+        cues = [k for k in cues if _CUE_LOWER[k].search(lower_start)]
     out = {
         "words": words,
         "n_words": n_words,
@@ -350,13 +367,13 @@ def paragraph_stats(text: str) -> dict:
         "digit_share": n_digits / max(1, len(text)),
         "pipes": text.count("|") + text.count("•") + text.count("»"),
         "cues": cues,
-        "cue_start": bool(cues) and any(_CUE_PATTERNS[k].search(lower_start) for k in _CUE_START_KINDS if k in cues),
+        "cue_start": bool(cues) and any(_CUE_LOWER[k].search(lower_start) for k in _CUE_START_KINDS if k in cues),
         "is_cjk": n_cjk > len(words),
         "you_we": sum(map(_YOU_WE_WORDS.__contains__, lower)),
         "glued": glued,
         "n_upper_words": sum(map(str.isupper, words)),
         "caption_cue": (("|" in text or "(" in text or "/" in text or not _CAPTION_TRIGGERS.isdisjoint(lower))
-                        and bool(_CAPTION_CUE.search(text))),
+                        and bool(_CAPTION_CUE_LOWER.search(text_lower))),
     }
     n_w = len(words)
     st = out
@@ -367,16 +384,16 @@ def paragraph_stats(text: str) -> dict:
     content_words.difference_update(STOPWORDS)
     n_sent = text.count(". ") + text.count("? ") + text.count("! ") + (text.rstrip()[-1:] in ".?!")
     mid_dateline = (":" in head or "—" in head or "–" in head) and bool(_MID_DATELINE.search(head))
-    weekday_date = "day" in text and bool(_WEEKDAY_DATE.search(text))
+    weekday_date = "day" in text and bool(_WEEKDAY_DATE_LOWER.search(text_lower))
     head_lower = head.lower()
     about_bio = (head_lower.startswith("about ") or "headquartered in" in head_lower
                  or (("employs " in head_lower or not _ABOUT_TRIGGERS.isdisjoint(content_words))
-                     and bool(_ABOUT_BIO.search(head))))
+                     and bool(_ABOUT_BIO_LOWER.search(head_lower))))
     key = stripped.lower()
     # the regexes are only tried when they can match (a separator, a trigger word, digits)
-    credit_line = short and ("/" in text or not _CREDIT_TRIGGERS.isdisjoint(lower)) and bool(_CREDIT_LINE.search(stripped))
+    credit_line = short and ("/" in text or not _CREDIT_TRIGGERS.isdisjoint(lower)) and bool(_CREDIT_LINE_LOWER.search(key))
     comment_line = short and (key in _COMMENT_WORDS or ((n_digits or "sa" in key or "wrote" in key)
-                                                        and bool(_COMMENT_LINE.search(text))))
+                                                        and bool(_COMMENT_LINE_LOWER.search(text_lower))))
     st["content_words"] = content_words
     st["prose"] = _prose_value(st)
     st["key"] = key
@@ -593,12 +610,16 @@ def is_long_prose(st: dict) -> bool:
     return st["n_words"] >= PROSE_MIN_WORDS and st["terminal"] and (st["stop_share"] >= 0.3 or st["is_cjk"])
 
 
+_DECISIVE_LOWER = [(kind, reason, _lowered(pattern)) for kind, reason, pattern in DECISIVE]
+
+
 def decisive_rule(text: str, n_words: int) -> tuple[str, str] | None:
     """(kind, reason) when a short paragraph matches a decisive boilerplate pattern, else None."""
     if n_words > DECISIVE_MAX_WORDS:
         return None
-    for kind, reason, pattern in DECISIVE:
-        if pattern.search(text.strip()):
+    low = text.strip().lower()
+    for kind, reason, pattern in _DECISIVE_LOWER:
+        if pattern.search(low):
             return kind, reason
     return None
 
