@@ -220,15 +220,16 @@ _CUE_START_KINDS = ("related", "byline", "contact", "advertisement")
 CUE_WINDOW_CHARS = 200
 
 
-def match_cues(text: str, lower_words: list[str] | None = None) -> list[str]:
-    """Kinds whose cue phrases occur in ``text`` (in ``KINDS`` order).
+def match_cues(text: str, lower_words: list[str] | None = None, also_in: str | None = None) -> list[str]:
+    """Kinds whose cue phrases occur in ``text`` (in ``KINDS`` order); with ``also_in`` (lower case), only
+    the kinds whose phrases occur in it as well (tested first: it is short).
 
     In a long paragraph only its first and last ``CUE_WINDOW_CHARS`` characters are searched:
     prompts and credits sit at the edges, and this bounds the cost per paragraph."""
     if len(text) > 2 * CUE_WINDOW_CHARS:
         text = text[:CUE_WINDOW_CHARS] + " … " + text[-CUE_WINDOW_CHARS:]
     if lower_words is None or len(text) > 2 * CUE_WINDOW_CHARS + 3:
-        tokens = {t.lower() for t in _TRIGGER_TOKEN.findall(text)}
+        tokens = set(map(str.lower, _TRIGGER_TOKEN.findall(text)))
     else:
         tokens = set(lower_words)
     candidates = set(_ALWAYS_TRIED)
@@ -242,6 +243,8 @@ def match_cues(text: str, lower_words: list[str] | None = None) -> list[str]:
     low = text.lower()
     if low[:1] not in "(rawecbps" and "(web editor" not in low:
         candidates.discard("byline")  # all its alternatives but "(web editor" are anchored at the start
+    if also_in is not None:
+        return [k for k in KINDS if k in candidates and _CUE_LOWER[k].search(also_in) and _CUE_LOWER[k].search(low)]
     return [k for k in KINDS if k in candidates and _CUE_LOWER[k].search(low)]
 
 
@@ -349,12 +352,10 @@ def paragraph_stats(text: str) -> dict:
     stop = sum(map(STOPWORDS.__contains__, lower))
     caps = sum(map(str.isupper, map(itemgetter(0), words)))
     glued = len(_GLUED.findall(text))
-    cues = match_cues(text, lower if not glued else None)
     lower_start = text.lstrip()[:40].lower()
     text_lower = text.lower()
-    if cues and n_words > LONG_PARAGRAPH_WORDS:
-        # in long prose a cue word is usually just a word ("billed as", "follow"): keep opening cues only
-        cues = [k for k in cues if _CUE_LOWER[k].search(lower_start)]
+    # in long prose a cue word is usually just a word ("billed as", "follow"): keep opening cues only
+    cues = match_cues(text, lower if not glued else None, lower_start if n_words > LONG_PARAGRAPH_WORDS else None)
     out = {
         "words": words,
         "n_words": n_words,
