@@ -611,7 +611,9 @@ def is_long_prose(st: dict) -> bool:
     return st["n_words"] >= PROSE_MIN_WORDS and st["terminal"] and (st["stop_share"] >= 0.3 or st["is_cjk"])
 
 
-_DECISIVE_LOWER = [(kind, reason, _lowered(pattern)) for kind, reason, pattern in DECISIVE]
+#: Per decisive kind, strings of which one must occur for its pattern to match (None: anchored, always tried).
+_DECISIVE_NEEDS = {"caption": (":", "/"), "copyright": ("©", "rights reserved", "copyright")}
+_DECISIVE_LOWER = [(kind, reason, _lowered(pattern), _DECISIVE_NEEDS.get(kind)) for kind, reason, pattern in DECISIVE]
 
 
 def decisive_rule(text: str, n_words: int) -> tuple[str, str] | None:
@@ -619,8 +621,8 @@ def decisive_rule(text: str, n_words: int) -> tuple[str, str] | None:
     if n_words > DECISIVE_MAX_WORDS:
         return None
     low = text.strip().lower()
-    for kind, reason, pattern in _DECISIVE_LOWER:
-        if pattern.search(low):
+    for kind, reason, pattern, needs in _DECISIVE_LOWER:
+        if (needs is None or any(n in low for n in needs)) and pattern.search(low):
             return kind, reason
     return None
 
