@@ -4,11 +4,13 @@
     .venv/bin/python benchmarks/fit_boilerplate.py [--data-dir ../shared/benchmarks/boilerplate] [--write]
 
 Predictions are made as helpers.segment.classify_paragraphs makes them (the model, overridden by the
-decisive patterns, which are rules and not fitted).  Features come from helpers.segment.paragraph_features (shape, cue phrases, position relative to
-the article's body span, neighbours).  A logistic regression is scored by 5-fold cross-validation
+decisive patterns, which are rules and not fitted).  Features come from helpers.segment.paragraph_features
+(shape, cue phrases, site vocabulary, position relative to the article's body span and its vocabulary,
+neighbours).  A logistic regression is scored by 5-fold cross-validation
 *grouped by site* (no site is ever in both the training and the test fold), with the shared
 scorer's metric: character-weighted F1 for CONTENT and BOILERPLATE on aeb_full and aeb_mild.
-The decision threshold is picked on the out-of-fold predictions.  With --write, the model refitted
+Training weights: characters ** SW_POWER, aeb_mild pages x MILD_WEIGHT.  The decision threshold is
+picked on the out-of-fold predictions (smallest total shortfall from the three targets).  With --write, the model refitted
 on all pages is written to helpers/boilerplate_weights.json together with the CV scores.
 """
 from __future__ import annotations
