@@ -4,11 +4,13 @@
     .venv/bin/python benchmarks/fit_boilerplate.py [--data-dir ../shared/benchmarks/boilerplate] [--write]
 
 Predictions are made as helpers.segment.classify_paragraphs makes them (the model, overridden by the
-decisive patterns, which are rules and not fitted).  Features come from helpers.segment.paragraph_features (shape, cue phrases, position relative to
-the article's body span, neighbours).  A logistic regression is scored by 5-fold cross-validation
+decisive patterns, which are rules and not fitted).  Features come from helpers.segment.paragraph_features
+(shape, cue phrases, site vocabulary, position relative to the article's body span and its vocabulary,
+neighbours).  A logistic regression is scored by 5-fold cross-validation
 *grouped by site* (no site is ever in both the training and the test fold), with the shared
 scorer's metric: character-weighted F1 for CONTENT and BOILERPLATE on aeb_full and aeb_mild.
-The decision threshold is picked on the out-of-fold predictions.  With --write, the model refitted
+Training weights: characters ** SW_POWER, aeb_mild pages x MILD_WEIGHT.  The decision threshold is
+picked on the out-of-fold predictions (smallest total shortfall from the three targets).  With --write, the model refitted
 on all pages is written to helpers/boilerplate_weights.json together with the CV scores.
 """
 from __future__ import annotations
@@ -27,6 +29,9 @@ from helpers.segment import (FEATURE_NAMES, STAGE2_NAMES, WEIGHTS_FILE, decisive
 
 #: Training weight of a paragraph: its length in characters to this power (the metric weights by characters).
 SW_POWER = 0.5
+#: Extra training weight of the aeb_mild pages (its boilerplate target is the hardest; the same pages in
+#: aeb_full already contribute most of the boilerplate examples).
+MILD_WEIGHT = 2.0
 
 
 def load_pages(data_dir: Path) -> list[dict]:
@@ -39,6 +44,8 @@ def load_pages(data_dir: Path) -> list[dict]:
                 pages.append({"variant": variant, "source": rec["source"], "texts": texts,
                               "y": np.array([p["label"] == "BOILERPLATE" for p in rec["paragraphs"]], dtype=int),
                               "chars": np.array([len(t) for t in texts], dtype=float),
+                              "sw": np.array([len(t) for t in texts], dtype=float) ** SW_POWER
+                                    * (MILD_WEIGHT if variant == "mild" else 1.0),
                               "decisive": np.array([decisive_rule(t, paragraph_stats(t)["n_words"]) is not None
                                                     for t in texts], dtype=bool),
                               "X": paragraph_features(texts)})
@@ -65,23 +72,29 @@ def scores(pages: list[dict], proba: list[np.ndarray], threshold: float) -> dict
 
 
 def objective(s: dict) -> float:
-    """Worst margin over the three targets (full C>=.93, full B>=.90, mild B>=.80)."""
-    return min(s["aeb_full"]["CONTENT"] - 0.93, s["aeb_full"]["BOILERPLATE"] - 0.90, s["aeb_mild"]["BOILERPLATE"] - 0.80)
+    """Total shortfall over the three targets (full C>=.93, full B>=.90, mild B>=.80); 0 when all are met.
+
+    (The worst margin alone let a far-off target pick the threshold: +0.001 on mild cost 0.02 on full.)"""
+    margins = (s["aeb_full"]["CONTENT"] - 0.93, s["aeb_full"]["BOILERPLATE"] - 0.90, s["aeb_mild"]["BOILERPLATE"] - 0.80)
+    return sum(min(0.0, m) for m in margins)
 
 
 def _logreg(X, y, sw, C):
+    """Weights over the raw features; fitted on features scaled to unit variance (converges ~5x faster)."""
     from sklearn.linear_model import LogisticRegression
 
+    scale = X.std(axis=0)
+    scale[scale == 0] = 1.0
     model = LogisticRegression(C=C, max_iter=5000, fit_intercept=False)
-    model.fit(X, y, sample_weight=sw)
-    return model.coef_[0]
+    model.fit(X / scale, y, sample_weight=sw)
+    return model.coef_[0] / scale
 
 
 def fit(pages: list[dict], C: float, inner_folds: int = 4):
     """Two stages: stage 1 on paragraph features; stage 2 on stage-1 log-odds of the paragraph and
     its neighbours.  Stage 2 is trained on out-of-fold stage-1 scores (inner folds by site)."""
     y = np.concatenate([p["y"] for p in pages])
-    sw = np.concatenate([p["chars"] for p in pages]) ** SW_POWER
+    sw = np.concatenate([p["sw"] for p in pages])
     w1 = _logreg(np.vstack([p["X"] for p in pages]), y, sw, C)
     sources = sorted({p["source"] for p in pages})
     inner = {s: i % inner_folds for i, s in enumerate(sources)}
@@ -89,7 +102,7 @@ def fit(pages: list[dict], C: float, inner_folds: int = 4):
     for k in range(inner_folds):
         tr = [p for p in pages if inner[p["source"]] != k]
         wk = _logreg(np.vstack([p["X"] for p in tr]), np.concatenate([p["y"] for p in tr]),
-                     np.concatenate([p["chars"] for p in tr]) ** SW_POWER, C)
+                     np.concatenate([p["sw"] for p in tr]), C)
         for i, p in enumerate(pages):
             if inner[p["source"]] == k:
                 z_oof[i] = np.clip(p["X"] @ wk, -20, 20)

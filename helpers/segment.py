@@ -29,6 +29,8 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -175,6 +177,17 @@ CUES: dict[str, str] = {
              r"our standards|trust principles|^(?:tags?|topics?):",
 }
 _CUE_PATTERNS = {k: re.compile(v, re.I) for k, v in CUES.items()}
+
+
+def _lowered(pattern: re.Pattern) -> re.Pattern:
+    """A case-insensitive pattern as a case-sensitive one for lower-cased text: same matches, and Python's
+    regex engine runs it 1.5-5x faster than with re.I (literal prefixes are used again)."""
+    assert pattern.flags & re.I and not re.search(r"\\[A-Z]", pattern.pattern), pattern.pattern
+    return re.compile(pattern.pattern.lower(), pattern.flags & ~re.I)
+
+
+#: The cue patterns for lower-cased text (what match_cues searches).
+_CUE_LOWER = {k: _lowered(v) for k, v in _CUE_PATTERNS.items()}
 #: A kind's cue pattern is only tried when the paragraph contains one of these words or symbols
 #: (a set lookup is much cheaper than a regex search; the result is the same).  None = always try.
 _CUE_TRIGGERS: dict[str, frozenset | None] = {
@@ -207,15 +220,16 @@ _CUE_START_KINDS = ("related", "byline", "contact", "advertisement")
 CUE_WINDOW_CHARS = 200
 
 
-def match_cues(text: str, lower_words: list[str] | None = None) -> list[str]:
-    """Kinds whose cue phrases occur in ``text`` (in ``KINDS`` order).
+def match_cues(text: str, lower_words: list[str] | None = None, also_in: str | None = None) -> list[str]:
+    """Kinds whose cue phrases occur in ``text`` (in ``KINDS`` order); with ``also_in`` (lower case), only
+    the kinds whose phrases occur in it as well (tested first: it is short).
 
     In a long paragraph only its first and last ``CUE_WINDOW_CHARS`` characters are searched:
     prompts and credits sit at the edges, and this bounds the cost per paragraph."""
     if len(text) > 2 * CUE_WINDOW_CHARS:
         text = text[:CUE_WINDOW_CHARS] + " … " + text[-CUE_WINDOW_CHARS:]
     if lower_words is None or len(text) > 2 * CUE_WINDOW_CHARS + 3:
-        tokens = {t.lower() for t in _TRIGGER_TOKEN.findall(text)}
+        tokens = set(map(str.lower, _TRIGGER_TOKEN.findall(text)))
     else:
         tokens = set(lower_words)
     candidates = set(_ALWAYS_TRIED)
@@ -224,7 +238,14 @@ def match_cues(text: str, lower_words: list[str] | None = None) -> list[str]:
     for sym in _TRIGGER_SYMBOLS:
         if sym in text:
             candidates.update(_TRIGGER_TO_KINDS[sym])
-    return [k for k in KINDS if k in candidates and _CUE_PATTERNS[k].search(text)]
+    if len(text.rstrip()) > 20 and "•" not in text and "|" not in text and "»" not in text:
+        candidates.discard("navigation")  # its only unanchored alternative needs one of these separators
+    low = text.lower()
+    if low[:1] not in "(rawecbps" and "(web editor" not in low:
+        candidates.discard("byline")  # all its alternatives but "(web editor" are anchored at the start
+    if also_in is not None:
+        return [k for k in KINDS if k in candidates and _CUE_LOWER[k].search(also_in) and _CUE_LOWER[k].search(low)]
+    return [k for k in KINDS if k in candidates and _CUE_LOWER[k].search(low)]
 
 
 # --------------------------------------------------------------------------- features
@@ -236,7 +257,6 @@ themselves then there these they this those through to too under until up very w
 who whom why will with would you your yours yourself yourselves also said says would could may might must shall
 """.split())
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_DROP_DIGITS = str.maketrans("", "", "0123456789")
 _PUNCT = ".,;:!?\"'()[]{}“”‘’«»—–-_/|*#@&%$€£¥…·•"
 
 #: Features of the paragraph alone (computed once per distinct text, cached) ...
@@ -244,13 +264,22 @@ OWN_FEATURE_NAMES = [
     "bias", "log_words", "short_1_3", "short_4_9", "stop_share", "terminal", "cap_share", "has_url",
     "dangling_bracket", "digit_share", "pipes", "cue_any", "cue_start", "is_cjk", "title_case", "imperative",
     "you_we_share", "glued", "caption_cue", "ends_colon", "upper_share", "log_chars_gt_400",
+    "site_vocab", "mid_dateline", "weekday_date", "credit_line", "comment_line", "about_bio", "log_sentences",
+    "few_content_words",
 ]
 #: ... and of its place in the article.
 POSITION_FEATURE_NAMES = [
     "in_span", "dist_span", "after_span", "before_span", "rel_pos", "prev_words", "next_words", "prev_cue",
     "next_cue", "dup_in_article",
+    "body_overlap", "comment_context", "char_pos", "chars_to_span", "prose_run_share", "prefix_dup", "prev_caption",
+    "next_caption", "adjacent_dup", "next_credit_line", "first_in_span", "last_in_span",
 ]
 FEATURE_NAMES = OWN_FEATURE_NAMES + POSITION_FEATURE_NAMES
+_OWN_CREDIT = OWN_FEATURE_NAMES.index("credit_line")
+_OWN_LOG_WORDS = OWN_FEATURE_NAMES.index("log_words")
+_OWN_CUE = OWN_FEATURE_NAMES.index("cue_any")
+_OWN_CAPTION = OWN_FEATURE_NAMES.index("caption_cue")
+_OWN_COMMENT = OWN_FEATURE_NAMES.index("comment_line")
 #: Second stage: the first stage's log-odds of the paragraph and its neighbours (context smoothing).
 STAGE2_NAMES = ["bias", "z", "z_prev", "z_next", "z_win", "z_min_win", "z_max_win", "in_span", "log_words"]
 _IMPERATIVE = re.compile(r"^(?:get|join|sign|subscribe|click|follow|download|read|watch|listen|share|start|register|"
@@ -263,12 +292,46 @@ _CAPTION_CUE = re.compile(r"\((?:pictured|left|right|center|centre|top|bottom|ab
 
 
 _URL_HINTS = ("http", "www.", "@", ".com", ".org", ".net", ".cn", ".example")
+_URL_HINT = re.compile("|".join(map(re.escape, _URL_HINTS)))
 _YOU_WE_WORDS = frozenset("you your we our us".split())
 
 
 _CAPTION_TRIGGERS = frozenset("pictured left right above below video watch listen photo image getty shutterstock "
                               "photograph photographed top bottom center centre file ap afp reuters".split())
 _TERMINAL_CHARS = frozenset('.!?。！？:;"”’»)]')
+#: Words of site furniture (legal notices, comment policies, newsletter and subscription pitches).
+_SITE_WORDS = frozenset("cookie cookies website site newsletter newsletters subscribe subscription subscribers unsubscribe "
+                        "advertising advertisement affiliate commission disclaimer comment comments commenters browser email "
+                        "emails account login terms consult reserved trademark trademarks webinar webinars policy privacy".split())
+#: Reader comments' metadata lines ("Reply", "John says:", "3:45 pm", "2 days ago").
+_COMMENT_LINE = re.compile(r"^(?:reply|report|like|permalink|flag|log in to reply|share|quote|upvote|reply to this comment)\s*$|"
+                           r"\b(?:says|said|wrote):?\s*$|\d{1,2}:\d{2}\s*(?:am|pm)\b|"
+                           r"\b\d+ (?:minutes?|hours?|days?|weeks?|months?|years?) ago\b", re.I)
+_COMMENT_WORDS = frozenset(["reply", "report", "like", "permalink", "flag", "log in to reply", "share", "quote", "upvote",
+                            "reply to this comment"])
+#: A dateline in the middle of a line ("... in Parliament: Cong NEW DELHI: The Congress"): headline + teaser lede.
+_MID_DATELINE = re.compile(r"[a-z)’'\"”:]\s+[A-Z]{2,}(?:[ -][A-Z]{2,})*(?:,\s[A-Z][a-z]+)?\s*[:—–]\s")
+#: Full date with weekday ("Tuesday, Nov. 19, 2019"): typical of photo captions.
+_WEEKDAY_DATE = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+                           r"[a-z]*\.? \d{1,2},? \d{4}", re.I)
+#: Photo credit on a line of its own ("Sakib Ali/Hindustan Times/Getty Images").
+_CREDIT_LINE = re.compile(r"^[A-Z][\w.'’-]*(?: [\w.'’&-]+){0,5}\s*/\s*[\w .'’&/-]+$|"
+                          r"(?:getty images|shutterstock|ap photo|reuters|afp|associated press|courtesy)\s*\)?$", re.I)
+_CREDIT_TRIGGERS = frozenset("getty shutterstock ap reuters afp associated courtesy".split())
+#: "About the company" paragraphs and author bios (the pattern is only tried when one of the trigger words occurs).
+_ABOUT_TRIGGERS = frozenset("provider company firm leader organization organisation agency network publisher writer reporter "
+                            "editor author journalist correspondent contributor columnist founder professor analyst fellow "
+                            "director".split())
+_ABOUT_BIO = re.compile(
+    r"^about (?:the )?[A-Z\w]|\bheadquartered in\b|\bemploys (?:around|about|over|more than|some) [\d,]+|"
+    r"\b(?:is|was) (?:an?|the) (?:[\w-]+ ){0,6}(?:provider|company|firm|leader|organi[sz]ation|agency|network|publisher)\b"
+    r".{0,80}\b(?:founded|based|headquartered|listed|worldwide|global)|"
+    r"^[A-Z][\w.-]+(?: [A-Z][\w.-]+){0,3} (?:\([^)]*\) )?(?:is|was) (?:an?|the) (?:[\w-]+ ){0,8}(?:writer|reporter|editor|"
+    r"author|journalist|correspondent|contributor|columnist|founder|professor|analyst|fellow|director|publisher)\b", re.I)
+
+
+_CAPTION_CUE_LOWER, _WEEKDAY_DATE_LOWER, _ABOUT_BIO_LOWER, _CREDIT_LINE_LOWER, _COMMENT_LINE_LOWER = map(
+    _lowered, (_CAPTION_CUE, _WEEKDAY_DATE, _ABOUT_BIO, _CREDIT_LINE, _COMMENT_LINE))
 
 
 @lru_cache(maxsize=100_000)
@@ -278,19 +341,21 @@ def paragraph_stats(text: str) -> dict:
     Cached by text: boilerplate repeats across a corpus, so the same lines come back often.
     Treat the returned dict as read-only."""
     # str.split is several times faster than a Unicode word regex on long paragraphs
-    words = [w for w in (t.strip(_PUNCT) for t in text.split()) if w and not w[0].isdigit()]
+    # (map/filter keep the per-token work in C; the digit filter only runs when there are digits)
+    n_digits = sum(map(text.count, "0123456789"))
+    words = list(filter(None, map(str.strip, text.split(), repeat(_PUNCT))))
+    if n_digits:
+        words = [w for w in words if not w[0].isdigit()]
     n_cjk = 0 if text.isascii() else len(_CJK.findall(text))
     n_words = len(words) + n_cjk // 2
-    lower = [w.lower() for w in words]
-    initials = "".join([w[0] for w in words])
+    lower = list(map(str.lower, words))
     stop = sum(map(STOPWORDS.__contains__, lower))
-    caps = sum(map(str.isupper, initials))
+    caps = sum(map(str.isupper, map(itemgetter(0), words)))
     glued = len(_GLUED.findall(text))
-    cues = match_cues(text, lower if not glued else None)
     lower_start = text.lstrip()[:40].lower()
-    if cues and n_words > LONG_PARAGRAPH_WORDS:
-        # in long prose a cue word is usually just a word ("billed as", "follow"): keep opening cues only
-        cues = [k for k in cues if _CUE_PATTERNS[k].search(lower_start)]
+    text_lower = text.lower()
+    # in long prose a cue word is usually just a word ("billed as", "follow"): keep opening cues only
+    cues = match_cues(text, lower if not glued else None, lower_start if n_words > LONG_PARAGRAPH_WORDS else None)
     out = {
         "words": words,
         "n_words": n_words,
@@ -298,28 +363,52 @@ def paragraph_stats(text: str) -> dict:
         "terminal": text.rstrip()[-1:] in _TERMINAL_CHARS,
         "cap_share": caps / len(words) if words else 0.0,
         "n_caps": caps,
-        "has_url": any(h in text for h in _URL_HINTS),
+        "has_url": bool(_URL_HINT.search(text)),
         "dangling": text.count("(") != text.count(")") or text.count("[") != text.count("]"),
-        "digit_share": (len(text) - len(text.translate(_DROP_DIGITS))) / max(1, len(text)),
+        "digit_share": n_digits / max(1, len(text)),
         "pipes": text.count("|") + text.count("•") + text.count("»"),
         "cues": cues,
-        "cue_start": bool(cues) and any(_CUE_PATTERNS[k].search(lower_start) for k in _CUE_START_KINDS if k in cues),
+        "cue_start": bool(cues) and any(_CUE_LOWER[k].search(lower_start) for k in _CUE_START_KINDS if k in cues),
         "is_cjk": n_cjk > len(words),
         "you_we": sum(map(_YOU_WE_WORDS.__contains__, lower)),
         "glued": glued,
         "n_upper_words": sum(map(str.isupper, words)),
         "caption_cue": (("|" in text or "(" in text or "/" in text or not _CAPTION_TRIGGERS.isdisjoint(lower))
-                        and bool(_CAPTION_CUE.search(text))),
+                        and bool(_CAPTION_CUE_LOWER.search(text_lower))),
     }
     n_w = len(words)
     st = out
-    st["own"] = (
+    stripped = text.strip()
+    head = text[:300]
+    short = n_words <= 12
+    content_words = set(lower)
+    content_words.difference_update(STOPWORDS)
+    n_sent = text.count(". ") + text.count("? ") + text.count("! ") + (text.rstrip()[-1:] in ".?!")
+    mid_dateline = (":" in head or "—" in head or "–" in head) and bool(_MID_DATELINE.search(head))
+    weekday_date = "day" in text and bool(_WEEKDAY_DATE_LOWER.search(text_lower))
+    head_lower = head.lower()
+    about_bio = (head_lower.startswith("about ") or "headquartered in" in head_lower
+                 or (("employs " in head_lower or not _ABOUT_TRIGGERS.isdisjoint(content_words))
+                     and bool(_ABOUT_BIO_LOWER.search(head_lower))))
+    key = stripped.lower()
+    # the regexes are only tried when they can match (a separator, a trigger word, digits)
+    credit_line = short and ("/" in text or not _CREDIT_TRIGGERS.isdisjoint(lower)) and bool(_CREDIT_LINE_LOWER.search(key))
+    comment_line = short and (key in _COMMENT_WORDS or ((n_digits or "sa" in key or "wrote" in key)
+                                                        and bool(_COMMENT_LINE_LOWER.search(text_lower))))
+    st["content_words"] = content_words
+    st["prose"] = _prose_value(st)
+    st["key"] = key
+    # kept as an array: stacking cached arrays is ~8x faster than converting tuples for every page
+    st["own"] = np.array((
         1.0, math.log1p(n_words), 1 <= n_words <= 3, 4 <= n_words <= 9, st["stop_share"], st["terminal"], st["cap_share"],
         st["has_url"], st["dangling"], st["digit_share"], min(st["pipes"], 5) / 5, bool(cues), st["cue_start"],
         st["is_cjk"], n_w >= 3 and caps >= 0.7 * n_w and not st["terminal"], bool(_IMPERATIVE.match(text.lstrip())),
         st["you_we"] / max(1, n_w), min(glued, 3) / 3, st["caption_cue"], text.rstrip().endswith(":"),
         st["n_upper_words"] / max(1, n_w), len(text) > 400,
-    )
+        min(10 * len(_SITE_WORDS.intersection(content_words)) / max(1, n_w), 1.0), mid_dateline, weekday_date,
+        credit_line, comment_line,
+        about_bio, math.log1p(n_sent), len(content_words) < 3,
+    ), dtype=float)
     return out
 
 
@@ -338,7 +427,7 @@ def body_span(stats: list[dict]) -> tuple[int, int]:
     """(start, end) indices, end exclusive, of the max-sum run of prose-like paragraphs."""
     best, best_span, cur, cur_start = -math.inf, (0, 0), 0.0, 0
     for i, st in enumerate(stats):
-        v = _prose_value(st)
+        v = st["prose"] if "prose" in st else _prose_value(st)
         if cur <= 0:
             cur, cur_start = v, i
         else:
@@ -352,22 +441,70 @@ def paragraph_features(paragraphs: list[str]) -> np.ndarray:
     """Feature matrix (n paragraphs x ``FEATURE_NAMES``) for one article."""
     stats = [paragraph_stats(p) for p in paragraphs]
     n = len(paragraphs)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
     start, end = body_span(stats)
-    keys = [p.strip().lower() for p in paragraphs]
+    keys = [st["key"] for st in stats]
     counts = Counter(keys)
-    n_words = [st["n_words"] for st in stats]
-    has_cue = [bool(st["cues"]) for st in stats]
-    rows = []
-    for i in range(n):
-        inside = start <= i < end
-        rows.append((
-            inside, math.log1p(0 if inside else (start - i if i < start else i - end + 1)), i >= end, i < start,
-            i / max(1, n - 1), math.log1p(n_words[i - 1]) if i > 0 else 0.0,
-            math.log1p(n_words[i + 1]) if i + 1 < n else 0.0, has_cue[i - 1] if i > 0 else False,
-            has_cue[i + 1] if i + 1 < n else False, counts[keys[i]] > 1,
-        ))
-    own = np.array([st["own"] for st in stats], dtype=float).reshape(n, len(OWN_FEATURE_NAMES))
-    return np.hstack([own, np.array(rows, dtype=float).reshape(n, len(POSITION_FEATURE_NAMES))])
+    prefixes = Counter([k[:40] for k in keys if len(k) >= 40])
+    own = np.array([st["own"] for st in stats]).reshape(n, len(OWN_FEATURE_NAMES))
+    idx = np.arange(n)
+    inside = (idx >= start) & (idx < end)
+    dist = np.where(idx < start, start - idx, idx - end + 1)
+    dist[inside] = 0
+    log_words = own[:, _OWN_LOG_WORDS]
+    has_cue = own[:, _OWN_CUE]
+    caption = own[:, _OWN_CAPTION]
+    comment = own[:, _OWN_COMMENT]
+    # the body's vocabulary: words in at least one (``body_any``) / two (``body_multi``) body-span paragraphs
+    body_words = Counter()
+    for st in stats[start:end]:
+        body_words.update(st["content_words"])
+    body_any = body_words.keys()
+    body_multi = {w for w, c in body_words.items() if c > 1}
+    overlap = np.array([len(st["content_words"] & (body_multi if start <= i < end else body_any)) / len(st["content_words"])
+                        if st["content_words"] else 0.5 for i, st in enumerate(stats)])
+    cum = np.concatenate([[0], np.cumsum([len(p) for p in paragraphs])]).astype(float)
+    total = max(1.0, cum[-1])
+    span_chars = max(1.0, cum[end] - cum[start])
+    to_span = np.where(idx < start, cum[start] - cum[1:], cum[:-1] - cum[end]) / total
+    to_span[inside] = 0.0
+    # characters of the run of consecutive prose-like paragraphs each paragraph belongs to
+    prose = [st["prose"] > 0 for st in stats]
+    run_chars = np.zeros(n)
+    i = 0
+    while i < n:
+        if prose[i]:
+            j = i + 1
+            while j < n and prose[j]:
+                j += 1
+            run_chars[i:j] = cum[j] - cum[i]
+            i = j
+        else:
+            i += 1
+    padded = np.concatenate([np.zeros(3), comment, np.zeros(3)])
+    comment_ctx = np.minimum(np.convolve(padded, np.ones(7), "valid") - comment, 3) / 3
+    key_arr = np.array(keys, dtype=object)
+    same_prev = np.concatenate([[False], key_arr[1:] == key_arr[:-1]]).astype(bool)
+    cols = [
+        inside, np.log1p(dist), idx >= end, idx < start, idx / max(1, n - 1), _shift(log_words, 1), _shift(log_words, -1),
+        _shift(has_cue, 1), _shift(has_cue, -1), [counts[k] > 1 for k in keys],
+        overlap, comment_ctx, cum[:-1] / total, to_span, np.minimum(run_chars / span_chars, 2.0),
+        [len(k) >= 40 and prefixes[k[:40]] > 1 for k in keys], _shift(caption, 1), _shift(caption, -1),
+        same_prev | np.append(same_prev[1:], False), _shift(own[:, _OWN_CREDIT], -1),
+        (idx == start) & (end > start), (idx == end - 1) & (end > start),
+    ]
+    return np.hstack([own, np.array(cols, dtype=float).reshape(len(POSITION_FEATURE_NAMES), n).T])
+
+
+def _shift(a: np.ndarray, k: int) -> np.ndarray:
+    """``a`` moved by ``k`` places (k=1: each row gets the previous row's value), zero-filled."""
+    out = np.zeros(len(a))
+    if k > 0:
+        out[k:] = a[:-k]
+    else:
+        out[:k] = a[-k:]
+    return out
 
 
 def stage2_features(z: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -523,12 +660,18 @@ def is_long_prose(st: dict) -> bool:
     return st["n_words"] >= PROSE_MIN_WORDS and st["terminal"] and (st["stop_share"] >= 0.3 or st["is_cjk"])
 
 
+#: Per decisive kind, strings of which one must occur for its pattern to match (None: anchored, always tried).
+_DECISIVE_NEEDS = {"caption": (":", "/"), "copyright": ("©", "rights reserved", "copyright")}
+_DECISIVE_LOWER = [(kind, reason, _lowered(pattern), _DECISIVE_NEEDS.get(kind)) for kind, reason, pattern in DECISIVE]
+
+
 def decisive_rule(text: str, n_words: int) -> tuple[str, str] | None:
     """(kind, reason) when a short paragraph matches a decisive boilerplate pattern, else None."""
     if n_words > DECISIVE_MAX_WORDS:
         return None
-    for kind, reason, pattern in DECISIVE:
-        if pattern.search(text.strip()):
+    low = text.strip().lower()
+    for kind, reason, pattern, needs in _DECISIVE_LOWER:
+        if (needs is None or any(n in low for n in needs)) and pattern.search(low):
             return kind, reason
     return None
 
