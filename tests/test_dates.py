@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pandas as pd
@@ -94,3 +95,15 @@ def test_heldout_accuracy_meets_targets():
                          capture_output=True, text=True, check=True).stdout
     gold_right, output_right = (float(x) for x in re.search(r"gold right (\S+)\s+output right (\S+)", out).groups())
     assert gold_right >= 0.95 and output_right >= 0.95, out
+
+
+@pytest.mark.parametrize("flags", [0, re.I])
+def test_fast_word_patterns_match_like_plain_alternations(flags):
+    from helpers.dates import _words
+    words = ["said", "is due", "plans? to", "Jan", "January", "kept", "and"]
+    plain = re.compile(r"\b(?:" + "|".join(words) + r")\b", flags)
+    fast = _words(words, flags)
+    texts = ["He said it is due; plans to go", "SAID xsaid saidx ſaid İs due ıs due Kept", "Jan. January Janu",
+             "and_and sand And, plan to", "\u212aept_said ſAID"]
+    for text in texts:
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
