@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import ahocorasick_rs
 import pandas as pd
 
 from . import paths, schema
@@ -456,6 +457,35 @@ def _relative(unit: str, k: int, anchor: date) -> Resolved:
 _DURATION_AFTER = re.compile(r"^[- ](?:long|old|day|week|month|year|hour|minute)s?\b", re.I)
 
 
+def _active_kinds(lower: str, gates: dict[str, bool], month_windows: list[tuple[int, int]]) -> set[str]:
+    """The patterns worth running on a paragraph (``lower`` is its lower-cased text): those whose
+    gate (a month name, weekday or year was found) or cue words are present."""
+    cues = set(_CUES.find_matches_as_strings(lower, overlapping=True))
+    active = set(_ALWAYS_KINDS)
+    if gates["month"]:
+        active |= {"month_day", "day_month", "month_name"}
+        if gates["year"]:
+            active |= {"month_day_year", "day_month_year", "month_year"}
+        if " year" in cues:
+            active |= {"month_day_rel_year", "day_month_rel_year", "month_rel_year"}
+        if not cues.isdisjoint(_REL_MONTH_CUES):
+            active.add("rel_month_name")
+        if month_windows and month_windows[0][0] == 0:
+            active.add("dateline")
+    if gates["weekday"]:
+        active.add("weekday")
+    if gates["year"]:
+        active |= {"iso_date", "bare_year", "q_year"}
+    if gates["cjk"]:
+        active |= _ZH_KINDS
+    for kind, needle in _NEEDLES:
+        if not cues.isdisjoint(needle):
+            active.add(kind)
+    if not cues.isdisjoint(_UNIT_WORDS) and not cues.isdisjoint(_OFFSET_CUES):
+        active.add("offset")
+    return active
+
+
 def find_dates(text: str, anchor: date, *, last_day: date | None = None) -> list[tuple[int, int, str, Resolved, str]]:
     """Date expressions in one paragraph: (start, end, surface, resolved, rule), in text order.
 
@@ -474,34 +504,12 @@ def find_dates(text: str, anchor: date, *, last_day: date | None = None) -> list
         windows = {k: [(0, n)] for k in windows}
 
     def matches(kind: str, pattern: re.Pattern):
-        cls = "month" if kind in _MONTH_KINDS else "weekday" if kind == "weekday" else \
-            "year" if kind in ("iso_date", "bare_year", "q_year") else None
-        if cls is None or kind == "dateline":
+        cls = _WINDOW_CLASS.get(kind)
+        if cls is None:
             return pattern.finditer(text)
         return (m for a, b in windows[cls] for m in pattern.finditer(text, a, b))
 
-    active = set(_ALWAYS_KINDS)
-    if gates["month"]:
-        active |= {"month_day", "day_month", "month_name"}
-        if gates["year"]:
-            active |= {"month_day_year", "day_month_year", "month_year"}
-        if " year" in lower:
-            active |= {"month_day_rel_year", "day_month_rel_year", "month_rel_year"}
-        if any(w in lower for w in ("last", "this", "next", "early", "late", "mid")):
-            active.add("rel_month_name")
-        if windows["month"] and windows["month"][0][0] == 0:
-            active.add("dateline")
-    if gates["weekday"]:
-        active.add("weekday")
-    if gates["year"]:
-        active |= {"iso_date", "bare_year", "q_year"}
-    if cjk:
-        active |= _ZH_KINDS
-    for kind, needle in _NEEDLES:
-        if any(w in lower for w in needle):
-            active.add(kind)
-    if any(u in lower for u in _UNIT_WORDS) and any(w in lower for w in ("earlier", "later", "before", "after")):
-        active.add("offset")
+    active = _active_kinds(lower, gates, windows["month"])
     for kind, pattern in PATTERNS:
         if kind not in active:
             continue
@@ -603,5 +611,13 @@ _NEEDLES = [("quarter", ("quarter",)), ("relative_unit", _RELATIVE_NEEDLES), ("a
             ("holiday", ("christmas", "new year")),
             ("year_phrase", ("of the year", "new year")),
             ("deictic", ("yesterday", "today", "tomorrow")), ("anaphoric", (" day",))]
+_REL_MONTH_CUES = ("last", "this", "next", "early", "late", "mid")
+_OFFSET_CUES = ("earlier", "later", "before", "after")
+#: Every cue word the gates look for, found in one pass (overlapping matches included).
+_CUES = ahocorasick_rs.AhoCorasick(sorted({" year", *_REL_MONTH_CUES, *_OFFSET_CUES, *_UNIT_WORDS,
+                                           *(w for _, words in _NEEDLES for w in words)}))
+#: Patterns only run in the windows around a month name, weekday or year (the dateline is anchored at 0).
+_WINDOW_CLASS = {**{k: "month" for k in _MONTH_KINDS - {"dateline"}}, "weekday": "weekday",
+                 **{k: "year" for k in ("iso_date", "bare_year", "q_year")}}
 _ALWAYS_KINDS = {k for k, _ in PATTERNS} - _ZH_KINDS - _MONTH_KINDS - {"weekday", "iso_date", "bare_year", "q_year"} \
     - {k for k, _ in _NEEDLES} - {"offset"}

@@ -107,3 +107,11 @@ def test_fast_word_patterns_match_like_plain_alternations(flags):
              "and_and sand And, plan to", "\u212aept_said ſAID"]
     for text in texts:
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_gates_see_overlapping_cue_words():
+    from helpers.dates import _active_kinds
+    gates = {"month": True, "year": False, "weekday": False, "cjk": False}
+    kinds = _active_kinds("a year ago today, later in march", gates, [])
+    assert {"ago", "ago_exact", "deictic", "rel_month_name", "month_rel_year", "offset"} <= kinds
+    assert not {"quarter", "relative_unit", "weekday", "bare_year", "dateline"} & kinds
