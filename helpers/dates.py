@@ -254,6 +254,8 @@ def _month_number(token: str) -> int:
 
 
 def _nearest_year(month: int, day: int, anchor: date, future: bool) -> date | None:
+    """The month-day date nearest ``anchor``; the tense (``bool(future)``, evaluated only if it
+    changes the answer) weighs the distances."""
     candidates = []
     for y in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
@@ -262,12 +264,14 @@ def _nearest_year(month: int, day: int, anchor: date, future: bool) -> date | No
             continue
     if not candidates:
         return None
-    is_future = bool(future)
 
-    def cost(c: date) -> float:  # distance, weighted against the side the tense does not point to
-        days = (c - anchor).days
-        return abs(days) * (AGAINST_TENSE_COST if (days > 0) != is_future and days != 0 else 1)
-    return min(candidates, key=cost)
+    def nearest(is_future: bool) -> date:  # distance, weighted against the side the tense does not point to
+        def cost(c: date) -> float:
+            days = (c - anchor).days
+            return abs(days) * (AGAINST_TENSE_COST if (days > 0) != is_future and days != 0 else 1)
+        return min(candidates, key=cost)
+    past, ahead = nearest(False), nearest(True)
+    return past if past == ahead or not future else ahead
 
 
 def resolve(kind: str, m: re.Match, anchor: date, sentence: str, offset: int, last_day: date | None) -> tuple[Resolved, str] | None:

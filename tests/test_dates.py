@@ -115,3 +115,13 @@ def test_gates_see_overlapping_cue_words():
     kinds = _active_kinds("a year ago today, later in march", gates, [])
     assert {"ago", "ago_exact", "deictic", "rel_month_name", "month_rel_year", "offset"} <= kinds
     assert not {"quarter", "relative_unit", "weekday", "bare_year", "dateline"} & kinds
+
+
+def test_month_day_reads_the_tense_only_when_it_changes_the_year(monkeypatch):
+    import helpers.dates as dates
+    calls = []
+    monkeypatch.setattr(dates, "is_future_context", lambda *a: calls.append(a) or True)
+    assert values("It happened on July 20.") == [("July 20", "2021-07-20", "day")]
+    assert not calls  # 2021-07-20 is nearest whatever the tense
+    assert values("It is due on Jan. 10.") == [("Jan. 10", "2022-01-10", "day")]
+    assert len(calls) == 1
