@@ -112,9 +112,12 @@ def test_fast_word_patterns_match_like_plain_alternations(flags):
 def test_gates_see_overlapping_cue_words():
     from helpers.dates import _active_kinds
     gates = {"month": True, "year": False, "weekday": False, "cjk": False}
-    kinds = _active_kinds("a year ago today, later in march", gates, [])
+    text = "A year ago today, two YEARS  LATER in March"
+    kinds = _active_kinds(text, text.lower(), gates, [])
     assert {"ago", "ago_exact", "deictic", "rel_month_name", "month_rel_year", "offset"} <= kinds
     assert not {"quarter", "relative_unit", "weekday", "bare_year", "dateline"} & kinds
+    text = "A year ago, later in March"  # a unit word and "later", but not "<unit>s later"
+    assert "offset" not in _active_kinds(text, text.lower(), gates, [])
 
 
 def test_month_day_reads_the_tense_only_when_it_changes_the_year(monkeypatch):
