@@ -47,7 +47,7 @@ OTHER_ACTION = re.compile(
     r"started|limited|held|chaired|stressed|decided|set up|established|kicked off|unveiled|revealed|disclosed|"
     r"confirmed|allowed|lifted|resumed|imposed|sent|granted|rejected|convened|signed|listed|moved|named|"
     r"appointed|introduced|amended|revised|proposed|sought|gave|cleared|accepted|floated|ended|concluded|"
-    r"wrapped up|repeated|held|hosted|set)\b", re.I)
+    r"wrapped up|repeated|held|hosted|set|readout|communiqu[eé])\b", re.I)
 _AMOUNT = re.compile(r"(?:(?:RMB|CNY|¥)\s*)?(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>billion|bn|million|mln|m)?\s*"
                      r"(?P<cur>yuan|RMB|renminbi)\b|(?:RMB|CNY|¥)\s*(?P<num2>\d[\d,]*(?:\.\d+)?)\s*(?P<scale2>billion|bn|million|mln|m)?\b",
                      re.I)

@@ -133,3 +133,8 @@ def test_approximate_offsets_do_not_date_an_event():
     ev = run(["The State Administration for Market Regulation said on Monday, just over two weeks after "
               "the regulator fined Alibaba, that it opened a probe into Meituan."])
     assert set(ev.date) == {"2021-04-12"}
+
+
+def test_a_readout_is_an_agency_action():
+    assert action_type("The wording appeared in a Politburo readout on Dec. 11.") == "other"
+    assert action_type("The wording appeared in a report on Dec. 11.") is None
