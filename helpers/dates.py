@@ -461,6 +461,21 @@ def _relative(unit: str, k: int, anchor: date) -> Resolved:
 _DURATION_AFTER = re.compile(r"^[- ](?:long|old|day|week|month|year|hour|minute)s?\b", re.I)
 
 
+def _matches_at(pattern: re.Pattern, text: str, starts: list[int], windows: list[tuple[int, int]]) -> list[re.Match]:
+    """What ``pattern.finditer`` finds in each window, for a pattern that can only match where a month
+    name starts (``starts``, each inside a window): tried at those positions only."""
+    out, i = [], 0
+    for a, b in windows:
+        free = a
+        while i < len(starts) and starts[i] < b:
+            p = starts[i]
+            i += 1
+            if p >= free and (m := pattern.match(text, p, b)):
+                out.append(m)
+                free = m.end()
+    return out
+
+
 def _active_kinds(text: str, lower: str, gates: dict[str, bool], month_windows: list[tuple[int, int]]) -> set[str]:
     """The patterns worth running on a paragraph (``lower`` is its lower-cased text): those whose
     gate (a month name, weekday or year was found) or cue words are present."""
@@ -499,7 +514,8 @@ def find_dates(text: str, anchor: date, *, last_day: date | None = None) -> list
     lower = text.lower()
     n = len(text)
     cjk = not text.isascii()
-    windows = {"month": _windows([m.start() for m in _HAS_MONTH.finditer(text)], n),
+    month_starts = [m.start() for m in _HAS_MONTH.finditer(text)]
+    windows = {"month": _windows(month_starts, n),
                "weekday": _windows([m.start() for m in _HAS_WEEKDAY.finditer(text)], n),
                "year": _windows([m.start() for m in _HAS_YEAR.finditer(text)], n)}
     gates = {"cjk": cjk, "month": bool(windows["month"]), "weekday": bool(windows["weekday"]), "year": bool(windows["year"])}
@@ -511,6 +527,8 @@ def find_dates(text: str, anchor: date, *, last_day: date | None = None) -> list
         cls = _WINDOW_CLASS.get(kind)
         if cls is None:
             return pattern.finditer(text)
+        if kind in _AT_MONTH_KINDS and not cjk:
+            return _matches_at(pattern, text, month_starts, windows["month"])
         return (m for a, b in windows[cls] for m in pattern.finditer(text, a, b))
 
     active = _active_kinds(text, lower, gates, windows["month"])
@@ -625,5 +643,7 @@ _CUES = ahocorasick_rs.AhoCorasick(sorted({" year", *_REL_MONTH_CUES, *_OFFSET_C
 #: Patterns only run in the windows around a month name, weekday or year (the dateline is anchored at 0).
 _WINDOW_CLASS = {**{k: "month" for k in _MONTH_KINDS - {"dateline"}}, "weekday": "weekday",
                  **{k: "year" for k in ("iso_date", "bare_year", "q_year")}}
+#: Patterns that start with a month name (``\\b`` + ``_MON``): they can only match where ``_HAS_MONTH`` does.
+_AT_MONTH_KINDS = {"month_day_year", "month_day_rel_year", "month_day", "month_year", "month_rel_year", "month_name"}
 _ALWAYS_KINDS = {k for k, _ in PATTERNS} - _ZH_KINDS - _MONTH_KINDS - {"weekday", "iso_date", "bare_year", "q_year"} \
     - {k for k, _ in _NEEDLES} - {"offset"}

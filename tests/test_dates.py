@@ -128,3 +128,16 @@ def test_month_day_reads_the_tense_only_when_it_changes_the_year(monkeypatch):
     assert not calls  # 2021-07-20 is nearest whatever the tense
     assert values("It is due on Jan. 10.") == [("Jan. 10", "2022-01-10", "day")]
     assert len(calls) == 1
+
+
+def test_month_patterns_tried_at_month_names_find_what_a_window_search_finds():
+    from helpers.dates import _HAS_MONTH, _AT_MONTH_KINDS, PATTERNS, _matches_at, _windows
+    text = ("In May 2021, and May 5, it said May  3, 2020 that March of 2019 and " + "x" * 70 +
+            " Sept. 3 next year, Jan 5 and December last year; May")
+    starts = [m.start() for m in _HAS_MONTH.finditer(text)]
+    windows = _windows(starts, len(text))
+    assert len(windows) > 1
+    for kind, pattern in PATTERNS:
+        if kind in _AT_MONTH_KINDS:
+            expected = [m.span() for a, b in windows for m in pattern.finditer(text, a, b)]
+            assert [m.span() for m in _matches_at(pattern, text, starts, windows)] == expected, kind
