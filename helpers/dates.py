@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import ahocorasick_rs
 import pandas as pd
 
 from . import paths, schema
@@ -99,8 +100,33 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
                              r"million|billion|companies|firms)\b|,\d|\.\d)(?!\s*(?:年))")),
 ]
 
+#: Non-ASCII characters that a case-insensitive pattern matches to an ASCII letter.
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+
+
+def _words(alternatives: list[str], flags: int = 0, *, extra: tuple[str, ...] = (), end: str = r"\b") -> re.Pattern:
+    """``\\b(?:alternatives)\\b`` compiled so that the search is fast: each branch starts with a
+    literal letter (alternatives grouped by it, the ``\\b`` before it written as a look-behind),
+    so the engine jumps between those letters instead of trying every position.  Matches the same
+    spans for whole-word alternatives; case-insensitivity, if asked, applies after the first letter
+    and to every spelling of it.  ``extra`` branches are added as they are (each must also start with
+    a literal); ``end`` follows each alternative (default: a word boundary)."""
+    ignore = flags & re.I
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives:
+        assert alt[0].isalpha(), alt
+        groups.setdefault(alt[0].lower() if ignore else alt[0], []).append(alt[1:])
+    branches = list(extra)
+    for c, rests in groups.items():
+        body = ("(?i:" if ignore else "(?:") + "|".join(rests) + ")"
+        firsts = [c] if not ignore else [f for f in dict.fromkeys((c, c.upper(), *_FOLDS_TO_ASCII))
+                                        if re.fullmatch(re.escape(c), f, re.I)]
+        branches += [f"{re.escape(f)}(?<!\\w{re.escape(f)}){body}{end}" for f in firsts]
+    return re.compile("|".join(branches), flags & ~re.I)
+
+
 # Cheap gates: a pattern is only run on a paragraph that contains what it needs.
-_HAS_MONTH = re.compile(r"\b(?:" + _MONTH_NAMES + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
+_HAS_MONTH = _words(_MONTH_NAMES.split("|") + "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec".split("|"))
 _HAS_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
 _HAS_YEAR = re.compile(r"(?:19|20)\d\d")
 _MONTH_KINDS = {"dateline", "month_day_year", "day_month_year", "month_day_rel_year", "day_month_rel_year", "month_day",
@@ -123,19 +149,22 @@ def _windows(positions: list[int], size: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged]
 
 
-_FUTURE = re.compile(
-    r"\b(?:will|won['’]t|shall|is due|are due|due to|set to|scheduled|expected to|plans? to|is to|are to|"
-    r"takes? effect|comes? into (?:force|effect)|next|upcoming|coming|from next)\b", re.I)
-_PAST = re.compile(
-    r"\b(?:said|says|announced|told|was|were|had|did|took|came|met|began|gave|made|released|issued|published|"
-    r"opened|fined|launched|ordered|summoned|suspended|halted|blocked|passed|adopted|unveiled|approved|"
-    r"revealed|disclosed|reported|confirmed|denied|fell|rose|closed|ended|started|introduced|signed|added|"
-    r"removed|imposed|completed|voted|decided|agreed|listed|debuted|filed|raised)\b", re.I)
+_FUTURE = _words(["will", "won['’]t", "shall", "is due", "are due", "due to", "set to", "scheduled", "expected to",
+                  "plans? to", "is to", "are to", "takes? effect", "comes? into (?:force|effect)", "next", "upcoming",
+                  "coming", "from next"], re.I)
+_PAST = _words([
+    "said", "says", "announced", "told", "was", "were", "had", "did", "took", "came", "met", "began", "gave", "made",
+    "released", "issued", "published", "opened", "fined", "launched", "ordered", "summoned", "suspended", "halted",
+    "blocked", "passed", "adopted", "unveiled", "approved", "revealed", "disclosed", "reported", "confirmed", "denied",
+    "fell", "rose", "closed", "ended", "started", "introduced", "signed", "added", "removed", "imposed", "completed",
+    "voted", "decided", "agreed", "listed", "debuted", "filed", "raised"], re.I)
 _DURATION_BEFORE = re.compile(r"\b(?:(?:for|over|during|in|within|throughout) the|every|each|per)\s+$", re.I)
 _FROM_BEFORE = re.compile(r"\b(?:from|starting|beginning|as of|effective|until|till|by)\s+(?:on\s+)?$", re.I)
 _SENTENCE_END = re.compile(r"[.!?。！？][\"”’]?\s")
-_WIDE_FUTURE = re.compile(r"\b(?:will|shall|due to|set to|expected to|is to|are to)\b", re.I)
-_CLAUSE_BREAK = re.compile(r"[;:,—–()。！？]|[.!?][\"”’]?\s|\band\b|\bbut\b|\bwhile\b|\bafter\b|\bbefore\b|\bwhen\b|\bthat\b")
+_WIDE_FUTURE = _words(["will", "shall", "due to", "set to", "expected to", "is to", "are to"], re.I)
+_STRONG_FUTURE = _words(["will", "shall", "due to", "set to"], re.I)
+_CLAUSE_BREAK = _words(["and", "but", "while", "after", "before", "when", "that"],
+                       extra=(*(re.escape(c) for c in ";:,—–()。！？"), *(re.escape(c) + "[\"”’]?\\s" for c in ".!?")))
 #: How far (characters) to look back and ahead for the clause around an expression.
 CLAUSE_REACH = 160
 
@@ -154,7 +183,7 @@ def is_future_context(sentence: str, start: int, end: int) -> bool:
     clause = sentence[last_break:(after.start() if after else min(len(sentence), end + CLAUSE_REACH))]
     has_past = bool(_PAST.search(clause))
     if _FUTURE.search(clause):
-        return not has_past or bool(re.search(r"\b(?:will|shall|due to|set to)\b", clause, re.I))
+        return not has_past or bool(_STRONG_FUTURE.search(clause))
     if has_past:
         return False
     if _FROM_BEFORE.search(sentence[max(0, start - 20):start]):
@@ -225,6 +254,8 @@ def _month_number(token: str) -> int:
 
 
 def _nearest_year(month: int, day: int, anchor: date, future: bool) -> date | None:
+    """The month-day date nearest ``anchor``; the tense (``bool(future)``, evaluated only if it
+    changes the answer) weighs the distances."""
     candidates = []
     for y in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
@@ -233,12 +264,14 @@ def _nearest_year(month: int, day: int, anchor: date, future: bool) -> date | No
             continue
     if not candidates:
         return None
-    is_future = bool(future)
 
-    def cost(c: date) -> float:  # distance, weighted against the side the tense does not point to
-        days = (c - anchor).days
-        return abs(days) * (AGAINST_TENSE_COST if (days > 0) != is_future and days != 0 else 1)
-    return min(candidates, key=cost)
+    def nearest(is_future: bool) -> date:  # distance, weighted against the side the tense does not point to
+        def cost(c: date) -> float:
+            days = (c - anchor).days
+            return abs(days) * (AGAINST_TENSE_COST if (days > 0) != is_future and days != 0 else 1)
+        return min(candidates, key=cost)
+    past, ahead = nearest(False), nearest(True)
+    return past if past == ahead or not future else ahead
 
 
 def resolve(kind: str, m: re.Match, anchor: date, sentence: str, offset: int, last_day: date | None) -> tuple[Resolved, str] | None:
@@ -428,6 +461,50 @@ def _relative(unit: str, k: int, anchor: date) -> Resolved:
 _DURATION_AFTER = re.compile(r"^[- ](?:long|old|day|week|month|year|hour|minute)s?\b", re.I)
 
 
+def _matches_at(pattern: re.Pattern, text: str, starts: list[int], windows: list[tuple[int, int]]) -> list[re.Match]:
+    """What ``pattern.finditer`` finds in each window, for a pattern that can only match where a month
+    name starts (``starts``, each inside a window): tried at those positions only."""
+    out, i = [], 0
+    for a, b in windows:
+        free = a
+        while i < len(starts) and starts[i] < b:
+            p = starts[i]
+            i += 1
+            if p >= free and (m := pattern.match(text, p, b)):
+                out.append(m)
+                free = m.end()
+    return out
+
+
+def _active_kinds(text: str, lower: str, gates: dict[str, bool], month_windows: list[tuple[int, int]]) -> set[str]:
+    """The patterns worth running on a paragraph (``lower`` is its lower-cased text): those whose
+    gate (a month name, weekday or year was found) or cue words are present."""
+    cues = set(_CUES.find_matches_as_strings(lower, overlapping=True))
+    active = set(_ALWAYS_KINDS)
+    if gates["month"]:
+        active |= {"month_day", "day_month", "month_name"}
+        if gates["year"]:
+            active |= {"month_day_year", "day_month_year", "month_year"}
+        if " year" in cues:
+            active |= {"month_day_rel_year", "day_month_rel_year", "month_rel_year"}
+        if not cues.isdisjoint(_REL_MONTH_CUES):
+            active.add("rel_month_name")
+        if month_windows and month_windows[0][0] == 0:
+            active.add("dateline")
+    if gates["weekday"]:
+        active.add("weekday")
+    if gates["year"]:
+        active |= {"iso_date", "bare_year", "q_year"}
+    if gates["cjk"]:
+        active |= _ZH_KINDS
+    for kind, needle in _NEEDLES:
+        if not cues.isdisjoint(needle):
+            active.add(kind)
+    if not cues.isdisjoint(_UNIT_WORDS) and not cues.isdisjoint(_OFFSET_CUES) and _OFFSET_TAIL.search(text):
+        active.add("offset")
+    return active
+
+
 def find_dates(text: str, anchor: date, *, last_day: date | None = None) -> list[tuple[int, int, str, Resolved, str]]:
     """Date expressions in one paragraph: (start, end, surface, resolved, rule), in text order.
 
@@ -437,7 +514,8 @@ def find_dates(text: str, anchor: date, *, last_day: date | None = None) -> list
     lower = text.lower()
     n = len(text)
     cjk = not text.isascii()
-    windows = {"month": _windows([m.start() for m in _HAS_MONTH.finditer(text)], n),
+    month_starts = [m.start() for m in _HAS_MONTH.finditer(text)]
+    windows = {"month": _windows(month_starts, n),
                "weekday": _windows([m.start() for m in _HAS_WEEKDAY.finditer(text)], n),
                "year": _windows([m.start() for m in _HAS_YEAR.finditer(text)], n)}
     gates = {"cjk": cjk, "month": bool(windows["month"]), "weekday": bool(windows["weekday"]), "year": bool(windows["year"])}
@@ -446,34 +524,14 @@ def find_dates(text: str, anchor: date, *, last_day: date | None = None) -> list
         windows = {k: [(0, n)] for k in windows}
 
     def matches(kind: str, pattern: re.Pattern):
-        cls = "month" if kind in _MONTH_KINDS else "weekday" if kind == "weekday" else \
-            "year" if kind in ("iso_date", "bare_year", "q_year") else None
-        if cls is None or kind == "dateline":
+        cls = _WINDOW_CLASS.get(kind)
+        if cls is None:
             return pattern.finditer(text)
+        if kind in _AT_MONTH_KINDS and not cjk:
+            return _matches_at(pattern, text, month_starts, windows["month"])
         return (m for a, b in windows[cls] for m in pattern.finditer(text, a, b))
 
-    active = set(_ALWAYS_KINDS)
-    if gates["month"]:
-        active |= {"month_day", "day_month", "month_name"}
-        if gates["year"]:
-            active |= {"month_day_year", "day_month_year", "month_year"}
-        if " year" in lower:
-            active |= {"month_day_rel_year", "day_month_rel_year", "month_rel_year"}
-        if any(w in lower for w in ("last", "this", "next", "early", "late", "mid")):
-            active.add("rel_month_name")
-        if windows["month"] and windows["month"][0][0] == 0:
-            active.add("dateline")
-    if gates["weekday"]:
-        active.add("weekday")
-    if gates["year"]:
-        active |= {"iso_date", "bare_year", "q_year"}
-    if cjk:
-        active |= _ZH_KINDS
-    for kind, needle in _NEEDLES:
-        if any(w in lower for w in needle):
-            active.add(kind)
-    if any(u in lower for u in _UNIT_WORDS) and any(w in lower for w in ("earlier", "later", "before", "after")):
-        active.add("offset")
+    active = _active_kinds(text, lower, gates, windows["month"])
     for kind, pattern in PATTERNS:
         if kind not in active:
             continue
@@ -575,5 +633,17 @@ _NEEDLES = [("quarter", ("quarter",)), ("relative_unit", _RELATIVE_NEEDLES), ("a
             ("holiday", ("christmas", "new year")),
             ("year_phrase", ("of the year", "new year")),
             ("deictic", ("yesterday", "today", "tomorrow")), ("anaphoric", (" day",))]
+_REL_MONTH_CUES = ("last", "this", "next", "early", "late", "mid")
+_OFFSET_CUES = ("earlier", "later", "before", "after")
+#: What every "offset" match ends with ("days before ..."): a faster test than the whole pattern.
+_OFFSET_TAIL = _words([u + r"s?\s+(?:earlier|later|before|after)" for u in ("day", "week", "month", "year")], re.I, end="")
+#: Every cue word the gates look for, found in one pass (overlapping matches included).
+_CUES = ahocorasick_rs.AhoCorasick(sorted({" year", *_REL_MONTH_CUES, *_OFFSET_CUES, *_UNIT_WORDS,
+                                           *(w for _, words in _NEEDLES for w in words)}))
+#: Patterns only run in the windows around a month name, weekday or year (the dateline is anchored at 0).
+_WINDOW_CLASS = {**{k: "month" for k in _MONTH_KINDS - {"dateline"}}, "weekday": "weekday",
+                 **{k: "year" for k in ("iso_date", "bare_year", "q_year")}}
+#: Patterns that start with a month name (``\\b`` + ``_MON``): they can only match where ``_HAS_MONTH`` does.
+_AT_MONTH_KINDS = {"month_day_year", "month_day_rel_year", "month_day", "month_year", "month_rel_year", "month_name"}
 _ALWAYS_KINDS = {k for k, _ in PATTERNS} - _ZH_KINDS - _MONTH_KINDS - {"weekday", "iso_date", "bare_year", "q_year"} \
     - {k for k, _ in _NEEDLES} - {"offset"}

@@ -48,7 +48,7 @@ OTHER_ACTION = re.compile(
     r"started|limited|held|chaired|stressed|decided|set up|established|kicked off|unveiled|revealed|disclosed|"
     r"confirmed|allowed|lifted|resumed|imposed|sent|granted|rejected|convened|signed|listed|moved|named|"
     r"appointed|introduced|amended|revised|proposed|sought|gave|cleared|accepted|floated|ended|concluded|"
-    r"wrapped up|repeated|held|hosted|set)\b", re.I)
+    r"wrapped up|repeated|held|hosted|set|readout|communiqu[eé])\b", re.I)
 _AMOUNT = re.compile(r"(?:(?:RMB|CNY|¥)\s*)?(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>billion|bn|million|mln|m)?\s*"
                      r"(?P<cur>yuan|RMB|renminbi)\b|(?:RMB|CNY|¥)\s*(?P<num2>\d[\d,]*(?:\.\d+)?)\s*(?P<scale2>billion|bn|million|mln|m)?\b",
                      re.I)
@@ -92,6 +92,7 @@ _RELATIVE_TO_EVENT = re.compile(
     r"(?P<dir>after|before)\b", re.I)
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
             "nine": 9, "ten": 10}
+_APPROXIMATELY = re.compile(r"\b(?:over|about|around|nearly|almost|some|roughly|more than|less than)\s+$", re.I)
 #: How far after "three days after" the agency may be named for the offset to apply to it.
 RELATIVE_REACH = 90
 
@@ -129,6 +130,8 @@ def _relative_event_date(sentence: str, offset: int, agency_spans, in_sentence: 
     if not days:
         return None
     for m in _RELATIVE_TO_EVENT.finditer(sentence):
+        if _APPROXIMATELY.search(sentence, 0, m.start()):
+            continue  # "just over two weeks after": no exact day
         m_start, m_end = offset + m.start(), offset + m.end()
         if not any(m_end <= a <= m_end + RELATIVE_REACH for a, _ in agency_spans):
             continue
@@ -142,6 +145,16 @@ def _relative_event_date(sentence: str, offset: int, agency_spans, in_sentence: 
         day = _dt.date.fromisoformat(base.value)
         return (day - delta if m.group("dir").lower() == "after" else day + delta).isoformat(), m.group(0)
     return None
+
+
+_POSSESSIVE = re.compile(r"['’]s\s+")
+
+
+def _without_possessors(acting: list[_Span], text: str) -> list[_Span]:
+    """Drops an agency named as the owner of the next one: in "the CAC's Cybersecurity Review Office
+    announced" the office acts, not the CAC."""
+    starts = {a.start for a in acting}
+    return [a for a in acting if not ((m := _POSSESSIVE.match(text, a.end)) and m.end() in starts)]
 
 
 _CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s+—\s+")
@@ -167,17 +180,77 @@ def _event_date(in_sentence: list[_Date], agency_spans: list[tuple[int, int]], s
     return min(candidates, key=lambda d: (clause(d.start) not in agency_clauses, _RANK[d.precision], gap(d), d.start))
 
 
-def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
+#: "the regulator", "China's market regulator", "the ministry", "the central bank": a reference to an
+#: agency named earlier in the article.  A describing word narrows it to agencies whose canonical
+#: name contains the text given here; a bare "regulator" or "watchdog" can be any regulator.
+_REFERENCE = re.compile(r"\b(?:[Tt]he|China['’]s) (?:(?P<desc>market|antitrust|competition|cyberspace|internet|"
+                        r"securities|banking|media|industry) )?(?P<head>regulator|watchdog|ministry|central bank)\b")
+_REFERENCE_NAMES = {"market": "Market Regulation", "antitrust": "Market Regulation", "competition": "Market Regulation",
+                    "cyberspace": "Cyberspace", "internet": "Cyberspace", "securities": "Securities",
+                    "banking": "Banking", "media": "Press and Publication", "industry": "Industry",
+                    "ministry": "Ministry", "central bank": "People's Bank"}
+
+
+def _antecedent(reference: re.Match, earlier: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The agency (entity, entity_type) in ``earlier`` that ``reference`` means: of those that fit it,
+    the one named most often so far (the story's regulator), the most recent on a tie."""
+    needle = _REFERENCE_NAMES.get(reference.group("desc") or reference.group("head"))
+    fitting = [item for item in earlier if ((needle in item[0]) if needle else item[1] == "regulator")]
+    if not fitting:
+        return None
+    counts: dict[tuple[str, str], int] = {}
+    for item in fitting:
+        counts[item] = counts.get(item, 0) + 1
+    last = {item: i for i, item in enumerate(fitting)}
+    return max(counts, key=lambda item: (counts[item], last[item]))
+
+
+def resolve_references(segments: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Agencies mentioned by reference ("the regulator", "the market regulator", "the ministry"), each
+    resolved to the most recent fitting agency named before it in the article's content paragraphs.
+
+    Returns rows in the mentions' columns, ``matched_by`` = ``reference``; a reference that overlaps a
+    named mention or has no fitting agency before it gives none."""
+    content = segments[segments["label"] == "content"] if "label" in segments.columns else segments
+    by_para: dict[tuple, list] = {}
+    for aid, para_no, s, e, entity, kind in zip(*(mentions[c].tolist() for c in
+                                                   ("article_id", "para_no", "start", "end", "entity", "entity_type"))):
+        by_para.setdefault((aid, para_no), []).append((s, e, entity, kind))
+    rows, current, earlier = [], None, []
+    for aid, para_no, text in zip(content["article_id"].tolist(), content["para_no"].tolist(), content["text"].tolist()):
+        if aid != current:
+            current, earlier = aid, []
+        named = by_para.get((aid, para_no), [])
+        items = [(s, e, (entity, kind)) for s, e, entity, kind in named if kind in AGENCY_TYPES]
+        if "egulator" in text or "atchdog" in text or "inistry" in text or "entral bank" in text:
+            items += [(m.start(), m.end(), m) for m in _REFERENCE.finditer(text)
+                      if not any(s < m.end() and m.start() < e for s, e, *_ in named)]
+        for start, end, item in sorted(items, key=lambda x: x[0]):
+            if isinstance(item, re.Match):
+                item = _antecedent(item, earlier)
+                if item is None:
+                    continue
+                rows.append((aid, para_no, start, end, text[start:end], item[0], item[1], "reference"))
+            earlier.append(item)
+    return pd.DataFrame(rows, columns=schema.MENTION_COLUMNS)
+
+
+def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.DataFrame, *,
+                   references: bool = True) -> pd.DataFrame:
     """One row per content sentence in which a regulator or government body acts on a resolved date.
 
     Columns: article_id, date (ISO at its precision), precision, agency (one canonical name per
     row), companies (canonical names, ``;``-separated), action_type (``ACTIONS`` vocabulary or
     ``other``), amount_cny (for fines, where stated), sentence, para_no, date_surface.
-    The date is the first day-precise date in the sentence, else the finest one.
+    The date is the first day-precise date in the sentence, else the finest one.  With ``references``,
+    agencies mentioned as "the regulator" and the like act too (:func:`resolve_references`).
     """
     content = segments[segments["label"] == "content"] if "label" in segments.columns else segments
     by_para_dates = _by_paragraph(dates[dates["precision"].isin(EVENT_PRECISIONS)], _Date)
-    by_para_agencies = _by_paragraph(mentions[mentions["entity_type"].isin(AGENCY_TYPES)], _Span)
+    agencies = mentions[mentions["entity_type"].isin(AGENCY_TYPES)]
+    if references:
+        agencies = pd.concat([agencies, resolve_references(segments, mentions)], ignore_index=True)
+    by_para_agencies = _by_paragraph(agencies, _Span)
     by_para_companies = _by_paragraph(mentions[mentions["entity_type"] == "company"], _Span)
     rows = []
     for aid, para_no, text in zip(content["article_id"].tolist(), content["para_no"].tolist(), content["text"].tolist()):
@@ -186,18 +259,25 @@ def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.Dat
             continue
         para_dates, para_agencies = by_para_dates[key], by_para_agencies[key]
         para_companies = by_para_companies.get(key, [])
+        unnamed = None  # the days and action of the previous sentence, if it names no agency
         for s, e, sentence in _sentence_spans(text):
             in_sentence = [d for d in para_dates if d.start >= s and d.end <= e]
-            if not in_sentence:
-                continue
             acting: dict[str, list[tuple[int, int]]] = {}
-            for a in para_agencies:
-                if a.start >= s and a.end <= e:
-                    acting.setdefault(a.entity, []).append((a.start, a.end))
-            if not acting:
+            for a in _without_possessors([a for a in para_agencies if a.start >= s and a.end <= e], text):
+                acting.setdefault(a.entity, []).append((a.start, a.end))
+            if not acting and not in_sentence:
+                unnamed = None
                 continue
             kind = action_type(sentence)
-            if kind is None:
+            if not acting:
+                days = [d for d in in_sentence if d.precision == "day"]
+                unnamed = (days, kind) if kind and days else None
+                continue
+            if not in_sentence and unnamed and kind:
+                # "Regulators summoned 13 platforms on Thursday. The PBOC and the CSRC held the meeting."
+                in_sentence, kind = unnamed
+            unnamed = None
+            if not in_sentence or kind is None:
                 continue
             firms = list(dict.fromkeys(c.entity for c in para_companies if c.start >= s and c.end <= e))
             amount = fine_amount(sentence) if kind == "fine" else None

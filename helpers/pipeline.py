@@ -433,6 +433,7 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     if previous is not None and not to_read and previous["files"]["rel"].tolist() == rel:
         # nothing changed since the snapshot: its tables are the answer
         stats["cache"] = "reused"
+        stats["articles"] = len(previous["articles"])
         stats["total_s"] = time.perf_counter() - t0
         return Tables(articles=previous["articles"], report=previous["report"], stats=stats,
                       **{n: previous[n] for n in TABLES})

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pandas as pd
@@ -94,3 +95,49 @@ def test_heldout_accuracy_meets_targets():
                          capture_output=True, text=True, check=True).stdout
     gold_right, output_right = (float(x) for x in re.search(r"gold right (\S+)\s+output right (\S+)", out).groups())
     assert gold_right >= 0.95 and output_right >= 0.95, out
+
+
+@pytest.mark.parametrize("flags", [0, re.I])
+def test_fast_word_patterns_match_like_plain_alternations(flags):
+    from helpers.dates import _words
+    words = ["said", "is due", "plans? to", "Jan", "January", "kept", "and"]
+    plain = re.compile(r"\b(?:" + "|".join(words) + r")\b", flags)
+    fast = _words(words, flags)
+    texts = ["He said it is due; plans to go", "SAID xsaid saidx ſaid İs due ıs due Kept", "Jan. January Janu",
+             "and_and sand And, plan to", "\u212aept_said ſAID"]
+    for text in texts:
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_gates_see_overlapping_cue_words():
+    from helpers.dates import _active_kinds
+    gates = {"month": True, "year": False, "weekday": False, "cjk": False}
+    text = "A year ago today, two YEARS  LATER in March"
+    kinds = _active_kinds(text, text.lower(), gates, [])
+    assert {"ago", "ago_exact", "deictic", "rel_month_name", "month_rel_year", "offset"} <= kinds
+    assert not {"quarter", "relative_unit", "weekday", "bare_year", "dateline"} & kinds
+    text = "A year ago, later in March"  # a unit word and "later", but not "<unit>s later"
+    assert "offset" not in _active_kinds(text, text.lower(), gates, [])
+
+
+def test_month_day_reads_the_tense_only_when_it_changes_the_year(monkeypatch):
+    import helpers.dates as dates
+    calls = []
+    monkeypatch.setattr(dates, "is_future_context", lambda *a: calls.append(a) or True)
+    assert values("It happened on July 20.") == [("July 20", "2021-07-20", "day")]
+    assert not calls  # 2021-07-20 is nearest whatever the tense
+    assert values("It is due on Jan. 10.") == [("Jan. 10", "2022-01-10", "day")]
+    assert len(calls) == 1
+
+
+def test_month_patterns_tried_at_month_names_find_what_a_window_search_finds():
+    from helpers.dates import _HAS_MONTH, _AT_MONTH_KINDS, PATTERNS, _matches_at, _windows
+    text = ("In May 2021, and May 5, it said May  3, 2020 that March of 2019 and " + "x" * 70 +
+            " Sept. 3 next year, Jan 5 and December last year; May")
+    starts = [m.start() for m in _HAS_MONTH.finditer(text)]
+    windows = _windows(starts, len(text))
+    assert len(windows) > 1
+    for kind, pattern in PATTERNS:
+        if kind in _AT_MONTH_KINDS:
+            expected = [m.span() for a, b in windows for m in pattern.finditer(text, a, b)]
+            assert [m.span() for m in _matches_at(pattern, text, starts, windows)] == expected, kind

@@ -82,3 +82,59 @@ def test_event_dated_relative_to_another():
     dates = dict(zip(ev.agency, ev.date))
     assert dates["Political Bureau of the CPC Central Committee"] == "2020-12-11"
     assert dates["State Administration for Market Regulation"] == "2020-12-14"
+
+
+def test_references_resolve_to_the_agency_named_before():
+    ev = run(["The State Administration for Market Regulation opened a probe into Meituan on Monday, and the "
+              "People's Bank of China said it was watching.",
+              "On Tuesday the regulator fined a second company.",          # a tie: the PBOC, named last
+              "The market regulator summoned Meituan on Wednesday.",       # 'market' narrows it to SAMR
+              "The cyberspace regulator ordered app stores to act on Thursday."])  # no cyberspace agency named before
+    pairs = set(zip(ev.date, ev.agency))
+    assert ("2021-04-07", "State Administration for Market Regulation") in pairs
+    assert ("2021-04-06", "People's Bank of China") in pairs  # the most recent on a tie
+    assert not any(d == "2021-04-08" for d, _ in pairs)
+    ev = run(["The State Administration for Market Regulation fined Alibaba on Saturday; SAMR said the fine was final.",
+              "The People's Bank of China said on Monday it was watching.",
+              "On Tuesday the regulator summoned Meituan and told the company to stop forcing merchants into "
+              "exclusive deals."])                                          # SAMR, named twice, is the story's regulator
+    assert ("2021-04-06", "State Administration for Market Regulation") in set(zip(ev.date, ev.agency))
+
+
+def test_no_reference_resolution_when_switched_off():
+    paragraphs = ["The State Administration for Market Regulation opened a probe into Meituan in March.",
+                  "On Tuesday the regulator fined the company 3 billion yuan for abusing its dominant position in "
+                  "food delivery."]
+    assert "2021-04-06" in set(run(paragraphs).date)
+    articles = pd.DataFrame({"article_id": ["a"], "published": ["2021-04-12T10:00+08:00"], "outlet": ["X"],
+                             "title": ["t"], "body": ["\n\n".join(paragraphs)]})
+    segments = label_paragraphs(articles)
+    ev = extract_events(segments, extract_mentions(segments), extract_dates(segments, articles), references=False)
+    assert "2021-04-06" not in set(ev.date)
+
+
+def test_owner_of_an_agency_does_not_act():
+    ev = run(["On Friday, the Cyberspace Administration of China's Cybersecurity Review Office announced a review "
+              "of Didi."])
+    assert list(ev.agency) == ["Cybersecurity Review Office"]
+
+
+def test_agencies_take_the_day_of_the_sentence_before_when_it_names_no_agency():
+    ev = run(["Four regulators summoned 13 platforms on Thursday and ordered them to fix their businesses. "
+              "The People's Bank of China and the China Securities Regulatory Commission held the meeting jointly."])
+    assert set(zip(ev.date, ev.agency, ev.action_type)) == {
+        ("2021-04-08", "People's Bank of China", "summons"), ("2021-04-08", "China Securities Regulatory Commission", "summons")}
+    ev = run(["Analysts expect new rules in the second half of the year. "
+              "The People's Bank of China held a meeting with lenders."])    # no day before: no event
+    assert ev.empty
+
+
+def test_approximate_offsets_do_not_date_an_event():
+    ev = run(["The State Administration for Market Regulation said on Monday, just over two weeks after "
+              "the regulator fined Alibaba, that it opened a probe into Meituan."])
+    assert set(ev.date) == {"2021-04-12"}
+
+
+def test_a_readout_is_an_agency_action():
+    assert action_type("The wording appeared in a Politburo readout on Dec. 11.") == "other"
+    assert action_type("The wording appeared in a report on Dec. 11.") is None
