@@ -80,7 +80,7 @@ def _stacked_bars(ax, table: pd.DataFrame, *, width: float = 0.85) -> None:
         verts = np.stack([np.column_stack([left, low]), np.column_stack([left, high]),
                           np.column_stack([right, high]), np.column_stack([right, low])], axis=1)
         ax.add_collection(PolyCollection(verts, facecolors=colours[i % len(colours)], edgecolors="none",
-                                         label=str(column)), autolim=True)
+                                         label=str(column)), autolim=False)
         bottom = bottom + h
     ax.update_datalim([(-0.5, 0), (len(table) - 0.5, max(1.0, bottom.max(initial=0)))])
     ax.autoscale_view()
@@ -95,8 +95,7 @@ def plot_articles_per_month(articles: pd.DataFrame, *, title: str | None = None,
         if counts.empty:
             _empty(ax, "no dated articles", "")
         else:
-            table = counts.pivot_table(index="month", columns="outlet", values="n_articles",
-                                       aggfunc="sum", fill_value=0).sort_index()
+            table = counts.groupby(["month", "outlet"])["n_articles"].sum().unstack(fill_value=0).sort_index()
             months = pd.period_range(table.index.min(), table.index.max(), freq="M")
             table = table.reindex(months.astype(str), fill_value=0)
             _stacked_bars(ax, table)

@@ -13,6 +13,15 @@ def publication_dates(articles: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(articles["published"].fillna("").str.slice(0, 10), errors="coerce", format="%Y-%m-%d")
 
 
+def compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its text columns as categoricals: selecting rows of a 100,000-row table then
+    moves integer codes instead of strings (what keeps widget filters fast on large corpora)."""
+    frame = frame.copy(deep=False)
+    frame.attrs = {}  # (load_articles keeps its load report there; pandas cannot compare it when copying)
+    text = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object]
+    return frame.astype({c: "category" for c in text})
+
+
 def articles_per_month(articles: pd.DataFrame) -> pd.DataFrame:
     """Columns: month (``YYYY-MM``), outlet, n_articles; undated articles are left out."""
     return count_per_month(with_months(articles))
@@ -21,8 +30,9 @@ def articles_per_month(articles: pd.DataFrame) -> pd.DataFrame:
 def count_per_month(dated: pd.DataFrame) -> pd.DataFrame:
     """:func:`articles_per_month` of articles that already have a ``month`` column (:func:`with_months`)."""
     frame = dated[dated["month"].notna()]
-    return (frame.groupby(["month", "outlet"]).size().rename("n_articles").reset_index()
-            .sort_values(["month", "outlet"], ignore_index=True))
+    out = frame.groupby(["month", "outlet"], observed=True).size().rename("n_articles").reset_index()
+    out = out.astype({c: str for c in ("month", "outlet") if isinstance(out[c].dtype, pd.CategoricalDtype)})
+    return out.sort_values(["month", "outlet"], ignore_index=True)
 
 
 def corpus_summary(articles: pd.DataFrame) -> pd.DataFrame:
@@ -95,7 +105,8 @@ def kind_chars(articles: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
 
 def kind_shares(per_article_kind: pd.DataFrame) -> pd.DataFrame:
     """:func:`boilerplate_kinds` from the rows of :func:`kind_chars` (already filtered)."""
-    out = per_article_kind.groupby(["outlet", "kind"])["chars"].sum().rename("chars").reset_index()
+    out = per_article_kind.groupby(["outlet", "kind"], observed=True)["chars"].sum().rename("chars").reset_index()
+    out = out.astype({c: str for c in ("outlet", "kind") if isinstance(out[c].dtype, pd.CategoricalDtype)})
     out["share"] = (out["chars"] / out.groupby("outlet")["chars"].transform("sum")).round(4)
     return out.sort_values(["outlet", "chars"], ascending=[True, False], ignore_index=True)
 

@@ -70,8 +70,8 @@ class BoilerplateData:
 def prepare_boilerplate(articles: pd.DataFrame, segments: pd.DataFrame) -> BoilerplateData:
     dated = views.with_months(articles)
     segments = segments.reset_index(drop=True)
-    return BoilerplateData(per_article=views.boilerplate_by_article(dated, segments),
-                           kind_chars=views.kind_chars(dated, segments), segments=segments,
+    return BoilerplateData(per_article=views.compact(views.boilerplate_by_article(dated, segments)),
+                           kind_chars=views.compact(views.kind_chars(dated, segments)), segments=segments,
                            rows=segments.groupby("article_id", sort=False).indices,
                            titles=dict(zip(articles["article_id"], articles["title"])))
 
@@ -80,7 +80,11 @@ def article_view(data: BoilerplateData, article_id, *, kind=None) -> str:
     """The article viewer's HTML (text escaped by ``views.article_html``)."""
     if article_id is None:
         return ""
-    rows = data.segments.iloc[data.rows.get(article_id, [])]
+    positions = data.rows.get(article_id, [])
+    if len(positions) and positions[-1] - positions[0] == len(positions) - 1:
+        rows = data.segments.iloc[positions[0]:positions[-1] + 1]  # a slice: no copy of a million-row table
+    else:
+        rows = data.segments.iloc[positions]
     return views.article_html(rows, article_id, title=data.titles.get(article_id, ""),
                               highlight_kinds=[kind] if kind else None)
 
@@ -93,12 +97,12 @@ def render_boilerplate(articles: pd.DataFrame | BoilerplateData, segments: pd.Da
     per_article = views.filter_articles(data.per_article, since=since, until=until, outlets=outlets)
     kc = views.filter_articles(data.kind_chars, since=since, until=until, outlets=outlets)
     if kind:
-        has_kind = kc.loc[kc["kind"] == kind, "article_id"].unique()
+        has_kind = kc.loc[kc["kind"] == kind, "article_id"].astype(str).unique()
         per_article = per_article[per_article["article_id"].isin(has_kind)]
         kc = kc[kc["kind"] == kind]
     kinds = views.kind_shares(kc)
     fig = plotting.plot_boilerplate_by_outlet(per_article)
-    ids = per_article["article_id"].tolist()
+    ids = per_article["article_id"].astype(str).tolist()
     if article_id not in data.rows or (ids and article_id not in set(ids[:MAX_ARTICLE_OPTIONS])):
         article_id = ids[0] if ids else None
     return BoilerplateView(per_article, kinds, fig, ids, article_view(data, article_id, kind=kind))
@@ -194,7 +198,7 @@ def entity_cube(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     cpairs = content.drop_duplicates(["article_id", "entity"]).merge(meta, on="article_id")
     n_content = cpairs.groupby(keys, dropna=False).size().rename("n_content")
     cube = pd.concat([n_any, n_content], axis=1).fillna(0).astype("int64").reset_index()
-    return cube
+    return views.compact(cube)
 
 
 def render_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, *, entity_type=None, entities=None,
@@ -208,14 +212,16 @@ def render_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None
     rows = rows[rows[value] > 0]
     if entity_type:
         rows = rows[rows["entity_type"] == entity_type]
-    counts = (rows.groupby(["entity", "entity_type"])[value].sum().rename("n_articles").reset_index()
+    counts = (rows.groupby(["entity", "entity_type"], observed=True)[value].sum().rename("n_articles").reset_index()
+              .astype({"entity": str, "entity_type": str})
               .sort_values("n_articles", ascending=False, kind="stable", ignore_index=True))
     counts = counts[counts["n_articles"] >= min_count].reset_index(drop=True)
     names = list(entities) if entities else counts["entity"].head(top_n).tolist()
     chosen = rows[rows["entity"].isin(names) & rows["date"].notna()]
     period = chosen["month"] if freq == "M" else chosen["date"].dt.to_period(freq).astype(str)
-    over_time = (chosen.assign(period=period).groupby(["period", "entity"])[value].sum().rename("n_articles")
-                 .reset_index().sort_values(["period", "n_articles"], ascending=[True, False], ignore_index=True))
+    over_time = (chosen.assign(period=period).groupby(["period", "entity"], observed=True)[value].sum()
+                 .rename("n_articles").reset_index().astype({"period": str, "entity": str})
+                 .sort_values(["period", "n_articles"], ascending=[True, False], ignore_index=True))
     return EntityView(counts, over_time, plotting.plot_mentions_over_time(over_time))
 
 
@@ -225,8 +231,8 @@ class EntityExplorer:
     def __init__(self, mentions: pd.DataFrame, articles: pd.DataFrame):
         self.mentions, self.articles = mentions, articles
         self.cube = entity_cube(mentions, articles)
-        self.ranking = self.cube.groupby(["entity_type", "entity"])["n_any"].sum()
-        types = sorted(self.cube["entity_type"].unique())
+        self.ranking = self.cube.astype({"entity_type": str, "entity": str}).groupby(["entity_type", "entity"])["n_any"].sum()
+        types = sorted(self.cube["entity_type"].astype(str).unique())
         months = month_options(articles)
         outlets = sorted(articles["outlet"].unique())
         self.entity_type = w.Dropdown(options=[ALL] + types, value="regulator" if "regulator" in types else ALL,
@@ -383,7 +389,8 @@ class CorpusExplorer:
     """Outlet and month-range controls over the articles-per-month chart and the article list."""
 
     def __init__(self, articles: pd.DataFrame):
-        self.articles = views.with_months(articles)
+        self.articles = views.compact(views.with_months(articles)[["article_id", "outlet", "published", "title",
+                                                                    "date", "month"]])
         months = month_options(articles)
         self.outlet = w.Dropdown(options=[ALL] + sorted(articles["outlet"].unique()), value=ALL, description="Outlet")
         self.dates = w.SelectionRangeSlider(options=months, index=(0, len(months) - 1), description="Months",
