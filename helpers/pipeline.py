@@ -50,8 +50,7 @@ import pandas as pd
 
 from . import __version__, paths, schema
 from .corpus import (MAX_BYTES_DEFAULT, MAX_TABLE_BYTES_DEFAULT, RECORD_FIELDS, Corpus, _reader_for,
-                     corpus_files, finish_article, infer_outlet, load_outlets, load_report, plan_corpus, read_file,
-                     read_manifest, record_meta)
+                     assemble_corpus, corpus_files, infer_outlet, load_outlets, read_file)
 from .dates import extract_dates
 from .entities import extract_mentions
 from .events import extract_events
@@ -440,17 +439,12 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
 
     # 2. plan ids and duplicates, finish articles
     t1 = time.perf_counter()
-    manifest, manifest_report = read_manifest(root)
-    outlets = load_outlets(Path(options["outlets_csv"]) if options["outlets_csv"] else None)
-    plan = plan_corpus(rel, [[record_meta(a) for a in recs] for recs in records],
-                       keep_duplicates=options["keep_duplicates"])
-    rows = [finish_article(records[f][seq], aid, rel[f], manifest, outlets) for f, seq, aid, _ in plan if aid is not None]
-    articles = pd.DataFrame(rows, columns=schema.ARTICLE_COLUMNS)
-    articles["n_chars"] = articles["n_chars"].astype("int64")
-    report = load_report(rel, plan, articles["warning"].tolist(), manifest, manifest_report)
+    corpus = assemble_corpus(root, rel, records, keep_duplicates=options["keep_duplicates"],
+                             outlets_csv=options["outlets_csv"])
+    articles, report = corpus.articles, corpus.report
     live_keys = {k for k in file_keys.values() if k}
     records_frame = _records_frame({k: v for k, v in records_by_key.items() if k in live_keys}) if snapshot else None
-    del records, records_by_key, rows  # the articles table holds what is needed from here on
+    del records, records_by_key, corpus  # the articles table holds what is needed from here on
     stats["articles"] = len(articles)
     stats["plan_s"] = time.perf_counter() - t1
     stats["plan_peak_mb"] = _peak_mb()
