@@ -53,6 +53,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
 CSV_SUFFIXES = {".csv", ".tsv"}
+TABLE_SUFFIXES = JSONL_SUFFIXES | JSON_SUFFIXES | CSV_SUFFIXES
 
 TEXT_FIELDS = ("text", "body", "content", "article", "article_text", "maintext", "full_text")
 TITLE_FIELDS = ("title", "headline", "heading")
@@ -579,11 +580,6 @@ def plan_corpus(rel: list[str], metas: list[list[dict]], *, keep_duplicates: boo
     return [tuple(e) for e in plan]
 
 
-def finish_article(art: dict, aid: str, rel: str, manifest: dict[str, dict], outlets) -> dict:
-    """One article row (``schema.ARTICLE_COLUMNS``) from a parsed record and its planned id."""
-    return _finish(art, aid, rel, manifest.get(rel), outlets)
-
-
 def load_report(rel: list[str], plan: list[tuple], warnings: list[str], manifest: dict[str, dict],
                 manifest_report: list[dict]) -> pd.DataFrame:
     """The load report in file order: skipped records and files, articles loaded with a warning
@@ -622,7 +618,10 @@ def _load_file(f: Path, *, max_bytes: int, max_table_bytes: int, data: bytes | N
         raise Skip("no records in file")
 
 
-def _finish(art: dict, aid: str, rel: str, man: dict | None, outlets) -> dict:
+def finish_article(art: dict, aid: str, rel: str, manifest: dict[str, dict], outlets) -> dict:
+    """One article row (``schema.ARTICLE_COLUMNS``) from a parsed record and its planned id, with
+    ``manifest.csv`` overrides and the outlet inferred where nothing names it."""
+    man = manifest.get(rel)
     row = {
         "article_id": aid, "path": rel, "outlet": art.get("outlet", ""),
         "published": art.get("published", ""), "published_raw": art.get("published_raw", ""),

@@ -183,8 +183,9 @@ def _event_date(in_sentence: list[_Date], agency_spans: list[tuple[int, int]], s
 #: "the regulator", "China's market regulator", "the ministry", "the central bank": a reference to an
 #: agency named earlier in the article.  A describing word narrows it to agencies whose canonical
 #: name contains the text given here; a bare "regulator" or "watchdog" can be any regulator.
+_REFERENCE_HEADS = ("regulator", "watchdog", "ministry", "central bank")
 _REFERENCE = re.compile(r"\b(?:[Tt]he|China['’]s) (?:(?P<desc>market|antitrust|competition|cyberspace|internet|"
-                        r"securities|banking|media|industry) )?(?P<head>regulator|watchdog|ministry|central bank)\b")
+                        r"securities|banking|media|industry) )?(?P<head>" + "|".join(_REFERENCE_HEADS) + r")\b")
 _REFERENCE_NAMES = {"market": "Market Regulation", "antitrust": "Market Regulation", "competition": "Market Regulation",
                     "cyberspace": "Cyberspace", "internet": "Cyberspace", "securities": "Securities",
                     "banking": "Banking", "media": "Press and Publication", "industry": "Industry",
@@ -222,7 +223,7 @@ def resolve_references(segments: pd.DataFrame, mentions: pd.DataFrame) -> pd.Dat
             current, earlier = aid, []
         named = by_para.get((aid, para_no), [])
         items = [(s, e, (entity, kind)) for s, e, entity, kind in named if kind in AGENCY_TYPES]
-        if "egulator" in text or "atchdog" in text or "inistry" in text or "entral bank" in text:
+        if any(head in text for head in _REFERENCE_HEADS):  # a cheap test before the regex
             items += [(m.start(), m.end(), m) for m in _REFERENCE.finditer(text)
                       if not any(s < m.end() and m.start() < e for s, e, *_ in named)]
         for start, end, item in sorted(items, key=lambda x: x[0]):

@@ -49,8 +49,8 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, paths, schema
-from .corpus import (MAX_BYTES_DEFAULT, MAX_TABLE_BYTES_DEFAULT, RECORD_FIELDS, Corpus, _reader_for,
-                     assemble_corpus, corpus_files, infer_outlet, load_outlets, read_file)
+from .corpus import (HTML_SUFFIXES, MAX_BYTES_DEFAULT, MAX_TABLE_BYTES_DEFAULT, RECORD_FIELDS, Corpus, _reader_for,
+                     TABLE_SUFFIXES, assemble_corpus, corpus_files, infer_outlet, load_outlets, read_file)
 from .dates import extract_dates
 from .entities import extract_mentions
 from .events import extract_events
@@ -131,7 +131,7 @@ def content_key(data: bytes, path: Path) -> str:
 
 def _reader_kind(path: Path) -> str:
     suffix = path.suffix.lower()
-    return suffix if suffix in {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".html", ".htm", ".xhtml"} else ".txt"
+    return suffix if suffix in TABLE_SUFFIXES | HTML_SUFFIXES else ".txt"
 
 
 def prepare_chunk(articles: pd.DataFrame) -> pd.DataFrame:
