@@ -214,8 +214,10 @@ class OutletMatcher:
 _OUTLETS_CACHE: dict[str, OutletMatcher] = {}
 _SIGNATURE = re.compile(r"©|\(c\)|copyright|all rights reserved|newsletter|subscri|download|app\b|"
                         r"follow|sign up|reporting by|contact|\(\w[\w ]*\)\s*[-–—]", re.I)
+#: The owner named in a copyright line: only the cue is case-blind; the owner's words must be capitalised
+#: (so prose such as "copyright holders and ..." names no outlet).
 _COPYRIGHT_OWNER = re.compile(
-    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*)?([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})", re.I)
+    r"(?i:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*)?([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})")
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]*\b\w+\.? \d{1,2} \(([A-Z][\w ]{1,30})\)\s*[-–—]", re.M)
 #: Lines of at most this many words count as boilerplate-like for outlet inference.
 SHORT_LINE_WORDS = 12

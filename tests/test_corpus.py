@@ -172,6 +172,9 @@ def test_outlet_inference():
     assert infer_outlet("BEIJING, July 26 (Reuters) - China said...") == "Reuters"
     assert infer_outlet("Text.\n\n© 2021 Lotus Evening News. All rights reserved.") == "Lotus Evening News"
     assert infer_outlet("A story that names no outlet at all.") == "unknown"
+    # prose about copyright names no owner; a lower-case owner is not an outlet
+    assert infer_outlet("Tencent could secure better terms from copyright holders and raise barriers.") == "unknown"
+    assert infer_outlet("Text.\n\nCOPYRIGHT 2022 Harbin Morning Post") == "Harbin Morning Post"
 
 
 def test_same_stem_gets_unique_ids(tmp_path):
