@@ -86,12 +86,15 @@ def test_extract_dates_columns_and_bounds():
     assert len(dates) == 1  # years in boilerplate are not dates
 
 
-def test_heldout_accuracy_meets_targets():
-    """tests/eval was written and annotated independently of the rules (see benchmarks/eval_dates_events.py)."""
+@pytest.mark.parametrize("eval_dir", ["eval", "eval2"])
+def test_heldout_accuracy_meets_targets(eval_dir):
+    """tests/eval and tests/eval2 were written and annotated independently of the rules (see
+    benchmarks/eval_dates_events.py)."""
     import re
     import subprocess
     import sys
-    out = subprocess.run([sys.executable, str(paths.PROJECT_ROOT / "benchmarks" / "eval_dates_events.py"), "--no-baseline"],
+    out = subprocess.run([sys.executable, str(paths.PROJECT_ROOT / "benchmarks" / "eval_dates_events.py"), "--no-baseline",
+                          "--eval-dir", str(paths.PROJECT_ROOT / "tests" / eval_dir)],
                          capture_output=True, text=True, check=True).stdout
     gold_right, output_right = (float(x) for x in re.search(r"gold right (\S+)\s+output right (\S+)", out).groups())
     assert gold_right >= 0.95 and output_right >= 0.95, out

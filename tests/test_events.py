@@ -138,3 +138,28 @@ def test_approximate_offsets_do_not_date_an_event():
 def test_a_readout_is_an_agency_action():
     assert action_type("The wording appeared in a Politburo readout on Dec. 11.") == "other"
     assert action_type("The wording appeared in a report on Dec. 11.") is None
+
+
+def _heldout_events(eval_dir: str, *extra: str) -> tuple[float, float, float]:
+    import re
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, str(paths.PROJECT_ROOT / "benchmarks" / "eval_dates_events.py"), "--no-baseline",
+                          "--eval-dir", str(paths.PROJECT_ROOT / "tests" / eval_dir), *extra],
+                         capture_output=True, text=True, check=True).stdout
+    found = re.search(r"events .*precision (\S+) recall (\S+) F1 (\S+)", out)
+    assert found, out
+    return tuple(float(x) for x in found.groups())
+
+
+def test_heldout_events_meet_target():
+    """tests/eval2 (its convention is the default one: named agencies and definite descriptions act): F1 >= 0.85."""
+    precision, recall, f1 = _heldout_events("eval2")
+    assert f1 >= 0.85, (precision, recall, f1)
+
+
+def test_heldout_events_named_only_convention_does_not_regress():
+    """tests/eval counts named agencies only, so it is scored with references=False.  It is at 0.836 (below the
+    0.85 target; see the README of tests/eval); this guards against a regression, it is not the target."""
+    precision, recall, f1 = _heldout_events("eval", "--no-references")
+    assert f1 >= 0.82 and precision >= 0.90, (precision, recall, f1)
