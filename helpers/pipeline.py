@@ -220,12 +220,17 @@ def _dtypes(name: str, table: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- cache
+#: Modules that only present the tables (charts, widgets, reports, command line): editing them keeps
+#: the cache.  Every other module of the package is hashed into the cache version.
+PRESENTATION_MODULES = frozenset({"plotting.py", "widgets.py", "report.py", "cli.py", "export.py", "__main__.py"})
+
+
 def cache_version() -> str:
     """Package version, cache layout and a hash of the code and reference data the tables depend
-    on: a cache written under another value is not used."""
+    on (every module but ``PRESENTATION_MODULES``): a cache written under another value is not used."""
     h = hashlib.blake2b(digest_size=8)
-    for f in sorted(paths.PACKAGE_DIR.glob("*.py")) + sorted(paths.PACKAGE_DIR.glob("*.json")) + \
-            sorted(paths.REFERENCE_DIR.glob("*.csv")):
+    modules = [f for f in sorted(paths.PACKAGE_DIR.glob("*.py")) if f.name not in PRESENTATION_MODULES]
+    for f in modules + sorted(paths.PACKAGE_DIR.glob("*.json")) + sorted(paths.REFERENCE_DIR.glob("*.csv")):
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return f"{__version__}-{CACHE_LAYOUT}-{h.hexdigest()}"

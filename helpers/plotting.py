@@ -6,6 +6,8 @@ style is left alone.  :func:`save_figure` writes a chart and the data behind it 
 """
 from __future__ import annotations
 
+import io
+import re
 import textwrap
 from contextlib import contextmanager
 from datetime import date
@@ -13,11 +15,14 @@ from pathlib import Path
 from typing import Iterator
 
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from PIL import Image
 
 from . import paths
 from .views import articles_per_month
@@ -42,7 +47,7 @@ MIN_ARTICLES_FOR_CLAIM = 3
 def _styled(figsize: tuple[float, float] | None = None) -> Iterator[tuple[Figure, object]]:
     """A Figure with one Axes, drawn inside the house style (the notebook's own style is untouched)."""
     with plt.style.context(paths.STYLE_FILE):
-        fig = Figure(figsize=figsize) if figsize else Figure()
+        fig = Figure(figsize=figsize, layout="constrained") if figsize else Figure(layout="constrained")
         yield fig, fig.subplots()
 
 
@@ -63,7 +68,38 @@ def _caption(fig: Figure, detail: str, selection: str | None = None) -> None:
     word at every draw, which made widget charts several times slower)."""
     parts = [p for p in (selection, detail, f"made {date.today().isoformat()}") if p]
     width = max(40, int(fig.get_figwidth() * CAPTION_CHARS_PER_INCH))
-    fig.text(0.0, -0.02, textwrap.fill(" · ".join(parts), width), ha="left", va="top", fontsize=8, color="#555555")
+    # a figure label, so the layout engine keeps room for it inside the figure (no second, "tight" pass)
+    fig.supxlabel(textwrap.fill(" · ".join(parts), width), x=0.005, ha="left", fontsize=8, color="#555555")
+
+
+#: Most labelled ticks on a time axis drawn by position (one slot per period).
+MAX_TIME_TICKS = 8
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+def _period_ticks(ax, periods: list[str]) -> None:
+    """Label an axis whose positions 0..n-1 are consecutive periods, with at most ``MAX_TIME_TICKS``
+    horizontal labels.  Months get concise labels: the year at each January (and at the first tick),
+    the month's abbreviation between ("Nov 2020", "2021", "Apr", "Jul", ...)."""
+    n = len(periods)
+    if not n:
+        return
+    if all(_MONTH.match(p) for p in periods):
+        months = [pd.Period(p, freq="M") for p in periods]
+        step = next((k for k in (1, 2, 3, 6, 12, 24, 60, 120) if n / k <= MAX_TIME_TICKS), 120)
+        if step <= 12:
+            idx = [i for i, m in enumerate(months) if (m.month - 1) % step == 0]
+        else:
+            idx = [i for i, m in enumerate(months) if m.month == 1 and m.year % (step // 12) == 0]
+        idx = idx or [0]
+        labels = [m.strftime("%b %Y") if i == idx[0] and m.month != 1 else
+                  (str(m.year) if m.month == 1 else m.strftime("%b")) for i, m in ((i, months[i]) for i in idx)]
+        ax.set_xticks(idx, labels)
+        return
+    step = max(1, -(-n // MAX_TIME_TICKS))
+    idx = list(range(0, n, step))
+    long = max(len(periods[i]) for i in idx) > 8
+    ax.set_xticks(idx, [periods[i] for i in idx], rotation=30 if long else 0, ha="right" if long else "center")
 
 
 def _stacked_bars(ax, table: pd.DataFrame, *, width: float = 0.85) -> None:
@@ -99,9 +135,7 @@ def plot_articles_per_month(articles: pd.DataFrame, *, title: str | None = None,
             months = pd.period_range(table.index.min(), table.index.max(), freq="M")
             table = table.reindex(months.astype(str), fill_value=0)
             _stacked_bars(ax, table)
-            x = range(len(table))
-            step = max(1, len(table) // 12)
-            ax.set_xticks(list(x)[::step], [m for m in table.index][::step], rotation=45, ha="right")
+            _period_ticks(ax, list(table.index))
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
             ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_ylabel("articles")
@@ -109,6 +143,41 @@ def plot_articles_per_month(articles: pd.DataFrame, *, title: str | None = None,
         ax.set_title(title or f"Coverage by month (busiest: {peak})")
         _caption(fig, f"{len(articles)} articles", caption)
     return fig
+
+
+#: Agg renderers by (width px, height px, dpi), reused from one widget render to the next: text
+#: measurements are cached per renderer, and a chart redrawn after a filter change mostly repeats its
+#: labels.  Bounded, oldest dropped first.
+_RENDERERS: dict[tuple[float, float, float], RendererAgg] = {}
+_MAX_RENDERERS = 12
+
+
+class _ReusingCanvas(FigureCanvasAgg):
+    """An Agg canvas that draws with a shared renderer of its size (see ``_RENDERERS``)."""
+
+    def get_renderer(self):
+        w, h = self.figure.bbox.size
+        key = (w, h, self.figure.dpi)
+        renderer = _RENDERERS.get(key)
+        if renderer is None:
+            while len(_RENDERERS) >= _MAX_RENDERERS:
+                _RENDERERS.pop(next(iter(_RENDERERS)))
+            renderer = _RENDERERS[key] = RendererAgg(int(w), int(h), self.figure.dpi)
+        self.renderer = renderer
+        return renderer
+
+
+def figure_png(fig: Figure) -> bytes:
+    """The Figure as PNG bytes at its own size and dpi, drawn once (the layout engine makes room for
+    labels, legend and caption, so no "tight" second pass is needed) with a reused renderer and fast
+    compression: what the explorers show after every filter change."""
+    canvas = _ReusingCanvas(fig)
+    canvas.draw()
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    out = io.BytesIO()
+    image.save(out, format="png", compress_level=1)
+    return out.getvalue()
 
 
 def save_figure(fig: Figure, slug: str, data: pd.DataFrame | None = None, *,
@@ -202,7 +271,7 @@ def plot_ratio_over_time(over_time: pd.DataFrame, *, caption: str | None = None)
             pos = {p: i for i, p in enumerate(periods)}
             for outlet, g in over_time.groupby("outlet"):
                 ax.plot([pos[p] for p in g["period"]], g["mean_ratio"], marker="o", label=outlet)
-            ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right")
+            _period_ticks(ax, periods)
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         ax.set_ylim(0, 1)
         ax.set_ylabel("mean boilerplate share")
@@ -244,12 +313,10 @@ def plot_mentions_over_time(over_time: pd.DataFrame, *, value: str = "n_articles
             return fig
         periods = sorted(over_time["period"].unique())
         periods = [str(p) for p in pd.period_range(periods[0], periods[-1], freq=pd.Period(periods[0]).freq)]
-        pos = {p: i for i, p in enumerate(periods)}
         for entity, g in over_time.groupby("entity"):
             series = g.set_index("period")[value].reindex(periods, fill_value=0)
             ax.plot(range(len(periods)), series.to_numpy(), marker="o", markersize=3, label=entity)
-        step = max(1, len(periods) // 12)
-        ax.set_xticks(list(pos.values())[::step], periods[::step], rotation=45, ha="right")
+        _period_ticks(ax, periods)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         ax.set_ylabel("articles mentioning it" if value == "n_articles" else "mentions")
         peak = over_time.sort_values(value).iloc[-1]
@@ -333,6 +400,10 @@ def plot_timeline(events: pd.DataFrame, reference: pd.DataFrame | None = None, *
                        color=colours.get(action, "#000000"), alpha=0.8, label=action.replace("_", " "), zorder=3,
                        edgecolors="white", linewidths=0.5)
         ax.set_yticks(range(len(lanes)), lanes)
+        # a few dates, written concisely (the default locator's labels overlapped on a multi-year axis)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.grid(axis="x")
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), markerscale=0.7)
         busiest = e["start"].dt.to_period("Q").value_counts()
@@ -359,8 +430,7 @@ def plot_event_coverage(articles_per_month: pd.DataFrame, events: pd.DataFrame, 
         ax.bar(x, months.reindex(index, fill_value=0), color="#56B4E9", label="articles published")
         ax.plot(x, ev_months.reindex(index, fill_value=0), color="#D55E00", marker="o", markersize=3,
                 label="events dated in the month")
-        step = max(1, len(index) // 12)
-        ax.set_xticks(list(x)[::step], index[::step], rotation=45, ha="right")
+        _period_ticks(ax, index)
         ax.legend(loc="upper right")
         peak = ev_months.idxmax() if not ev_months.empty else "n/a"
         ax.set_title(f"Most dated events fall in {peak}")

@@ -44,6 +44,17 @@ def show(output: w.Output, obj) -> None:
         display(obj)
 
 
+def chart_widget() -> w.Image:
+    """Where an explorer shows its chart: an image updated in place after each filter change."""
+    return w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+
+
+def show_figure(image: w.Image, fig: plt.Figure) -> None:
+    """Draw ``fig`` once into ``image`` (:func:`plotting.figure_png`); the notebook's display
+    machinery, which lays a figure out twice for a "tight" PNG, is not involved."""
+    image.value = plotting.figure_png(fig)
+
+
 @dataclass
 class BoilerplateView:
     """What the boilerplate explorer shows for one set of filter values."""
@@ -127,7 +138,7 @@ class BoilerplateExplorer:
         self.kind = w.Dropdown(options=[ALL] + kinds, value=ALL, description="Kind")
         self.article = w.Dropdown(options=[], description="Article", layout=w.Layout(width="520px"))
         self.summary = w.HTML()
-        self.chart = w.Output()
+        self.chart = chart_widget()
         self.viewer = w.HTML()
         self.view: BoilerplateView | None = None
         for control in (self.outlet, self.dates, self.kind):
@@ -157,7 +168,7 @@ class BoilerplateExplorer:
         more = f" (the list offers the first {MAX_ARTICLE_OPTIONS})" if n > MAX_ARTICLE_OPTIONS else ""
         self.summary.value = f"<b>{n}</b> articles match; mean boilerplate share <b>{mean:.0%}</b>{more}"
         self.viewer.value = article_view(self.data, self.article.value, kind=self._kind())
-        show(self.chart, view.figure)
+        show_figure(self.chart, view.figure)
         return view
 
     def _on_filter(self, _change=None):
@@ -244,7 +255,7 @@ class EntityExplorer:
         self.content_only = w.Checkbox(value=True, description="content paragraphs only")
         self.min_count = w.IntSlider(value=1, min=1, max=20, description="Min articles", continuous_update=False)
         self.summary = w.HTML()
-        self.chart = w.Output()
+        self.chart = chart_widget()
         self.table = w.Output()
         self.view: EntityView | None = None
         self._update_entity_options()
@@ -272,7 +283,7 @@ class EntityExplorer:
         self.view = render_entities(self.cube, **self.params())
         self.summary.value = (f"<b>{len(self.view.counts)}</b> entities named in at least "
                               f"{self.min_count.value} article(s)")
-        show(self.chart, self.view.figure)
+        show_figure(self.chart, self.view.figure)
         show(self.table, self.view.counts.head(20))
         return self.view
 
@@ -337,7 +348,7 @@ class TimelineExplorer:
         self.action = w.SelectMultiple(options=actions, description="Actions", rows=8)
         self.source = w.ToggleButtons(options=SOURCES, value="both", description="Show")
         self.summary = w.HTML()
-        self.chart = w.Output()
+        self.chart = chart_widget()
         self.table = w.Output()
         self.view: TimelineView | None = None
         for control in (self.dates, self.agency, self.company, self.action, self.source):
@@ -353,7 +364,7 @@ class TimelineExplorer:
         self.view = render_timeline(self.merged, self.reference, **self.params())
         self.summary.value = (f"<b>{len(self.view.events)}</b> extracted events, "
                               f"<b>{len(self.view.reference)}</b> reference events")
-        show(self.chart, self.view.figure)
+        show_figure(self.chart, self.view.figure)
         cols = ["date", "agency", "action_type", "companies", "n_articles", "sentence"]
         show(self.table, self.view.events[cols].head(25) if not self.view.events.empty else self.view.reference.head(25))
         return self.view
@@ -396,7 +407,7 @@ class CorpusExplorer:
         self.dates = w.SelectionRangeSlider(options=months, index=(0, len(months) - 1), description="Months",
                                             continuous_update=False, layout=w.Layout(width="560px"))
         self.summary = w.HTML()
-        self.chart = w.Output()
+        self.chart = chart_widget()
         self.table = w.Output()
         self.view: CorpusView | None = None
         for control in (self.outlet, self.dates):
@@ -409,7 +420,7 @@ class CorpusExplorer:
     def refresh(self) -> CorpusView:
         self.view = render_corpus(self.articles, **self.params())
         self.summary.value = f"<b>{len(self.view.articles)}</b> articles selected"
-        show(self.chart, self.view.figure)
+        show_figure(self.chart, self.view.figure)
         show(self.table, self.view.articles[["article_id", "outlet", "published", "title"]].head(15))
         return self.view
 

@@ -215,3 +215,16 @@ def test_progress_bars_show_counts_and_rate(corpus, capsys):
     n_files = sum(1 for p in corpus.rglob("*") if p.is_file())
     assert f"{n_files}/{n_files}" in err  # counts: every file read
     assert "article/s" in err or "s/article" in err  # and a rate
+
+
+def test_cache_version_follows_the_code_behind_the_tables(tmp_path, monkeypatch):
+    for f in list(paths.PACKAGE_DIR.glob("*.py")) + list(paths.PACKAGE_DIR.glob("*.json")):
+        shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setattr(paths, "PACKAGE_DIR", tmp_path)
+    before = pipeline.cache_version()
+    with open(tmp_path / "plotting.py", "a") as fh:  # presentation only: the cached tables stay valid
+        fh.write("\n# a chart tweak\n")
+    assert pipeline.cache_version() == before
+    with open(tmp_path / "segment.py", "a") as fh:  # the tables may change: the cache is rebuilt
+        fh.write("\n# a rule tweak\n")
+    assert pipeline.cache_version() != before

@@ -65,6 +65,19 @@ def test_a_failing_notebook_is_named_and_the_others_run(tmp_path):
     assert "ZeroDivisionError" in table.loc["98-bad.ipynb", "error"]
     assert table.loc["98-bad.ipynb", "cell"] >= 2
     assert table.loc["99-good.ipynb", "status"] == "ok"
+    assert table.loc["98-bad.ipynb", "attempts"] == 1  # an error is not retried, only a timeout
+
+
+def test_a_cell_that_never_replies_fails_after_the_timeout_and_is_retried_once(tmp_path):
+    slow = tmp_path / "97-slow.ipynb"
+    params = new_code_cell("CORPUS_DIR = None\nSINCE = None\nUNTIL = None\nOUTLETS = None\nSAVE_FIGURES = False",
+                           metadata={"tags": ["parameters"]})
+    nbformat.write(new_notebook(cells=[params, new_code_cell("import time\ntime.sleep(30)")],
+                                metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), slow)
+    table = run_reports(notebooks=[slow], out_dir=tmp_path / "out", progress=False, cell_timeout=2)
+    row = table.iloc[0]
+    assert (row.status, row.attempts) == ("failed", 2)
+    assert "Timeout" in row.error and row.seconds < 30
 
 
 def test_untrusted_text_is_escaped_in_the_html_export(tmp_path):
