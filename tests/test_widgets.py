@@ -126,3 +126,28 @@ def test_corpus_explorer_controls(sample):
     assert "<b>11</b>" in explorer.summary.value
     explorer.dates.value = ("2021-01", "2021-06")
     assert explorer.view.per_month.month.between("2021-01", "2021-06").all()
+
+
+def test_explorer_chart_is_a_png_of_the_current_view(sample):
+    """The chart widget holds the view's Figure drawn once: PNG bytes of the figure's own size, with the
+    caption inside (constrained layout), replaced after a filter change."""
+    import io
+
+    from PIL import Image
+
+    from helpers.plotting import figure_png
+    from helpers.widgets import CorpusExplorer
+
+    articles, _ = sample
+    explorer = CorpusExplorer(articles)
+    first = explorer.chart.value
+    assert first[:8] == b"\x89PNG\r\n\x1a\n"
+    fig = explorer.view.figure
+    assert Image.open(io.BytesIO(first)).size == (round(fig.get_figwidth() * fig.dpi), round(fig.get_figheight() * fig.dpi))
+    caption = fig._supxlabel
+    assert caption is not None and "articles" in caption.get_text()
+    box = caption.get_window_extent()
+    assert box.y0 >= 0 and box.x1 <= fig.bbox.width  # drawn inside the image, not cut off
+    explorer.outlet.value = "Sino Markets Daily"
+    assert explorer.chart.value != first
+    assert figure_png(explorer.view.figure) == explorer.chart.value  # same drawing, renderer reused
