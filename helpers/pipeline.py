@@ -14,11 +14,13 @@ The steps are the plain functions of the other modules, run per chunk of files o
    model score, repetition keys); cached by the body's hash;
 4. **repetition** statistics per outlet and corpus (:func:`helpers.segment.repetition_counts`), a
    reduction over all articles;
-5. **analyse** each article (labels, mentions, dates, events); cached by the article's
-   *signature*: its id, outlet, publication date, body and the repetition counts of its
-   paragraphs.  When one file changes, step 4 is recomputed and step 5 reruns only for the
-   articles whose signature changed: that article, and the outlet's articles whose repetition
-   counts moved.
+5. **label** each article's paragraphs (:func:`helpers.segment.apply_labels`), then **analyse**
+   it (mentions, dates, events).  Labels are cached by the article's *signature*: its id, outlet,
+   publication date, body and the repetition counts of its paragraphs; the analysis by its
+   *analysis signature*: the same without the counts, with the paragraphs' labels instead.  When
+   one file changes, step 4 is recomputed; the outlet's articles whose repetition counts moved are
+   labelled again (cheap: their reasons quote the counts), and only those whose labels came out
+   different - usually just the changed article - are analysed again.
 
 Cache: ``<cache dir>/pipeline/<corpus key>/`` (``paths.CACHE_DIR``, git-ignored, never under
 ``data/``).  Each run that computed anything writes a complete new snapshot folder of Parquet
@@ -59,7 +61,7 @@ from .segment import SEGMENT_COLUMNS, apply_labels, join_repetition, paragraph_t
 
 ENGINES = ("pandas", "dask")
 #: Bumped when the cache layout changes.
-CACHE_LAYOUT = 1
+CACHE_LAYOUT = 2
 CHUNK_SIZE_DEFAULT = 500
 TABLES = ("segments", "mentions", "dates", "events")
 _REP_COLUMNS = ["n_outlet_articles", "n_corpus_articles", "n_template_articles", "outlet_size"]
@@ -139,15 +141,19 @@ def prepare_chunk(articles: pd.DataFrame) -> pd.DataFrame:
     return prepare_paragraphs(articles).drop(columns="text")
 
 
-def analyse_chunk(articles: pd.DataFrame, paras: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Step 5 for a chunk of articles (with their body; ``paras``: prepared and joined with
-    repetition counts)."""
+def label_chunk(articles: pd.DataFrame, paras: pd.DataFrame) -> pd.DataFrame:
+    """Step 5, labels: the segments of a chunk of articles (with their body; ``paras``: prepared
+    and joined with repetition counts)."""
     texts = paragraph_table(articles)[["article_id", "para_no", "text"]]
     paras = paras.drop(columns=[c for c in ("text",) if c in paras.columns]).merge(
         texts, on=["article_id", "para_no"], how="left", sort=False)
     segments = apply_labels(paras)
-    if segments.empty:
-        segments = pd.DataFrame(columns=SEGMENT_COLUMNS)
+    return pd.DataFrame(columns=SEGMENT_COLUMNS) if segments.empty else segments
+
+
+def analyse_chunk(articles: pd.DataFrame, paras: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Step 5 for a chunk of articles: labels, then mentions, dates and events."""
+    segments = label_chunk(articles, paras)
     mentions = extract_mentions(segments)
     dates = extract_dates(segments, articles)
     events = extract_events(segments, mentions, dates)
@@ -170,6 +176,19 @@ def signatures(articles: pd.DataFrame, paras: pd.DataFrame) -> pd.Series:
         return art_hash.astype("uint64")
     rep = pd.util.hash_pandas_object(paras[["article_id", "para_no"] + _REP_COLUMNS], index=False)
     per_article = rep.groupby(paras["article_id"].to_numpy(), sort=False).sum()
+    return (art_hash + per_article.reindex(art_hash.index).fillna(0).astype("uint64")).astype("uint64")
+
+
+def analysis_signatures(articles: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
+    """Per article (index: article_id): a hash of everything its mentions, dates and events depend
+    on besides the code: article_id, outlet, published, body, and each paragraph's label."""
+    art_hash = pd.util.hash_pandas_object(articles[["article_id", "outlet", "published", "body_key"]], index=False)
+    art_hash.index = articles["article_id"].to_numpy()
+    if segments.empty:
+        return art_hash.astype("uint64")
+    labels = pd.util.hash_pandas_object(segments[["article_id", "para_no", "label"]].astype(
+        {"article_id": str, "para_no": "int64", "label": str}), index=False)
+    per_article = labels.groupby(segments["article_id"].to_numpy(), sort=False).sum()
     return (art_hash + per_article.reindex(art_hash.index).fillna(0).astype("uint64")).astype("uint64")
 
 
@@ -499,6 +518,23 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
             parts[n].append(previous[n][previous[n]["article_id"].isin(reuse_ids)])
     changed = articles[~articles["article_id"].isin(reuse_ids)][["article_id", "outlet", "published", "body"]]
     para_groups = paras.groupby("article_id", sort=False).indices
+    old_analysis = (previous["signatures"].set_index("article_id")["analysis"]
+                    if previous and "analysis" in previous["signatures"] else None)
+    stats["articles_relabelled"] = 0
+    if old_analysis is not None and len(changed):
+        # labelled again; the analysis is reused where the labels came out as before
+        idx = [j for aid in changed["article_id"] for j in para_groups.get(aid, ())]
+        relabelled = label_chunk(changed, paras.iloc[sorted(idx)])
+        fresh = analysis_signatures(keyed[keyed["article_id"].isin(set(changed["article_id"]))], relabelled)
+        known = fresh.index.isin(old_analysis.index)
+        known[known] = old_analysis.reindex(fresh.index[known]).to_numpy() == fresh.to_numpy()[known]
+        keep_ids = set(fresh.index[known])
+        parts["segments"].append(relabelled[relabelled["article_id"].isin(keep_ids)])
+        for n in TABLES:
+            if n != "segments":
+                parts[n].append(previous[n][previous[n]["article_id"].isin(keep_ids)])
+        changed = changed[~changed["article_id"].isin(keep_ids)]
+        stats["articles_relabelled"] = len(keep_ids)
 
     def analyse_jobs():
         for i in range(0, len(changed), max(1, chunk_size)):
@@ -528,7 +564,9 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
                                   columns=["rel", "size", "mtime_ns", "key"]),
             "records": records_frame,
             "prepared": pool.drop_duplicates(["body_key", "para_no"]),
-            "signatures": pd.DataFrame({"article_id": sig.index, "signature": sig.to_numpy()}),
+            "signatures": pd.DataFrame({"article_id": sig.index, "signature": sig.to_numpy(),
+                                        "analysis": analysis_signatures(keyed, tables["segments"]).reindex(sig.index)
+                                        .to_numpy()}),
             "articles": articles, "report": report, **tables,
         })
         stats["cache_write_s"] = time.perf_counter() - t1

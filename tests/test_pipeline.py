@@ -84,6 +84,28 @@ def test_cache_reopen_and_one_changed_file(corpus, tmp_path):
     assert not again.segments[again.segments.article_id == aid].equals(cold.segments[cold.segments.article_id == aid])
 
 
+def test_counts_that_move_relabel_an_outlet_but_reanalyse_only_the_changed_article(corpus, tmp_path):
+    """Dropping a line every article of the outlet ends with moves the outlet's repetition counts: the
+    other articles are labelled again (their reasons quote the counts) but keep their labels, so their
+    mentions, dates and events are reused; only the edited article is analysed again."""
+    cache = tmp_path / "cache"
+    cold = run_pipeline(corpus, cache_dir=cache)
+    line = "Download the Harbour Ledger app for breaking news alerts"
+    sharing = [f for f in sorted(corpus.glob("hl_*.txt")) if line in f.read_text(encoding="utf-8")]
+    assert len(sharing) >= 4
+    edited = sharing[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace(line, ""), encoding="utf-8")
+    again = run_pipeline(corpus, cache_dir=cache)
+    assert again.stats["articles_analysed"] == 1
+    assert again.stats["articles_relabelled"] >= len(sharing) - 1
+    assert_same(again, step_by_step(corpus))
+    other = sharing[1].stem
+    before = cold.segments[(cold.segments.article_id == other) & (cold.segments.text == line)]
+    after = again.segments[(again.segments.article_id == other) & (again.segments.text == line)]
+    assert list(before.label) == list(after.label) == ["boilerplate"]
+    assert list(before.reason) != list(after.reason)  # "repeated in N of M" moved
+
+
 def test_cache_added_and_removed_files(corpus, tmp_path):
     cache = tmp_path / "cache"
     run_pipeline(corpus, cache_dir=cache)
