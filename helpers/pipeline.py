@@ -476,7 +476,9 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     # 3. prepare paragraphs, reusing those of unchanged bodies
     t1 = time.perf_counter()
     keyed = articles[["article_id", "outlet", "published"]].assign(body_key=body_keys(articles))
-    cached = previous["prepared"] if previous else pd.DataFrame(columns=["body_key"] + _PREPARED_COLUMNS)
+    cached = previous["prepared"] if previous else None
+    if cached is None or cached["body_key"].dtype != np.uint64:  # none, or keys damaged (floats): prepare again
+        cached = pd.DataFrame({"body_key": pd.Series(dtype="uint64")}).reindex(columns=["body_key"] + _PREPARED_COLUMNS)
     known = set(cached["body_key"].unique())
     todo_rows = np.flatnonzero((~keyed["body_key"].isin(known) & ~keyed["body_key"].duplicated()).to_numpy())
     new_parts = []
@@ -486,13 +488,15 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     bar = _progress(None, len(todo_rows), "segmenting", "article", progress) if len(todo_rows) else None
     for chunk_job, part in _map(prepare_chunk, jobs, executor, pending):
         keys = dict(zip(chunk_job[0]["article_id"], chunk_job[0]["body_key"]))
-        new_parts.append(part.assign(body_key=part["article_id"].map(keys))[["body_key"] + _PREPARED_COLUMNS])
+        # uint64 whatever the values (a chunk whose keys all fit int64 would otherwise come back as
+        # int64, and int64 next to uint64 turns the cached keys into floats)
+        new_parts.append(part.assign(body_key=part["article_id"].map(keys).astype("uint64"))[["body_key"] + _PREPARED_COLUMNS])
         if bar is not None:
             bar.update(len(chunk_job[0]))
     if bar is not None:
         bar.close()
     pool_parts = [cached[cached["body_key"].isin(set(keyed["body_key"]))]] if previous else []
-    pool_parts += [p for p in new_parts if len(p)]
+    pool_parts = [p for p in pool_parts + new_parts if len(p)]
     pool = pd.concat(pool_parts, ignore_index=True) if pool_parts else cached
     paras = keyed[["article_id", "outlet", "body_key"]].merge(pool, on="body_key", how="inner", sort=False)
     stats["articles_segmented"] = len(todo_rows)

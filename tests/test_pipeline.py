@@ -2,6 +2,7 @@
 the cache, and on a dask.distributed cluster; the cache survives interruptions and code changes."""
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -104,6 +105,31 @@ def test_counts_that_move_relabel_an_outlet_but_reanalyse_only_the_changed_artic
     after = again.segments[(again.segments.article_id == other) & (again.segments.text == line)]
     assert list(before.label) == list(after.label) == ["boilerplate"]
     assert list(before.reason) != list(after.reason)  # "repeated in N of M" moved
+
+
+def test_prepared_cache_survives_successive_edits(corpus, tmp_path, monkeypatch):
+    """Edit a file, then put it back: each run segments one article.  A chunk whose body keys all fell
+    below 2**63 (forced here for the edited body) once came back as int64, next to the cache's uint64
+    keys, and the cache's keys turned into floats: every later run segmented the whole corpus again."""
+    real = pipeline.body_keys
+
+    def keys(articles):
+        k = real(articles).to_numpy() | np.uint64(2**63)
+        edited = articles["body"].str.contains("A sentence added at the end.", regex=False).to_numpy()
+        k[edited] &= np.uint64(2**62 - 1)
+        return pd.Series(k, index=articles.index, name="body_key")
+
+    monkeypatch.setattr(pipeline, "body_keys", keys)
+    cache = tmp_path / "cache"
+    run_pipeline(corpus, cache_dir=cache)
+    changed = sorted(corpus.glob("pws_*.txt"))[1]
+    original = changed.read_text(encoding="utf-8")
+    changed.write_text(original + "\nA sentence added at the end.\n", encoding="utf-8")
+    edited = run_pipeline(corpus, cache_dir=cache)
+    changed.write_text(original, encoding="utf-8")
+    restored = run_pipeline(corpus, cache_dir=cache)
+    assert edited.stats["articles_segmented"] == 1 and restored.stats["articles_segmented"] == 1
+    assert_same(restored, step_by_step(corpus))
 
 
 def test_cache_added_and_removed_files(corpus, tmp_path):
