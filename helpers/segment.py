@@ -396,6 +396,8 @@ def paragraph_stats(text: str) -> dict:
     comment_line = short and (key in _COMMENT_WORDS or ((n_digits or "sa" in key or "wrote" in key)
                                                         and bool(_COMMENT_LINE_LOWER.search(text_lower))))
     st["content_words"] = content_words
+    # the content words as hashes: the article's vocabulary features are computed on these with numpy
+    st["word_hashes"] = np.fromiter(map(hash, content_words), dtype=np.int64, count=len(content_words))
     st["prose"] = _prose_value(st)
     st["key"] = key
     # kept as an array: stacking cached arrays is ~8x faster than converting tuples for every page
@@ -456,14 +458,7 @@ def paragraph_features(paragraphs: list[str]) -> np.ndarray:
     has_cue = own[:, _OWN_CUE]
     caption = own[:, _OWN_CAPTION]
     comment = own[:, _OWN_COMMENT]
-    # the body's vocabulary: words in at least one (``body_any``) / two (``body_multi``) body-span paragraphs
-    body_words = Counter()
-    for st in stats[start:end]:
-        body_words.update(st["content_words"])
-    body_any = body_words.keys()
-    body_multi = {w for w, c in body_words.items() if c > 1}
-    overlap = np.array([len(st["content_words"] & (body_multi if start <= i < end else body_any)) / len(st["content_words"])
-                        if st["content_words"] else 0.5 for i, st in enumerate(stats)])
+    overlap = _vocabulary_features([st["word_hashes"] for st in stats], start, end)[0]
     cum = np.concatenate([[0], np.cumsum([len(p) for p in paragraphs])]).astype(float)
     total = max(1.0, cum[-1])
     span_chars = max(1.0, cum[end] - cum[start])
@@ -495,6 +490,70 @@ def paragraph_features(paragraphs: list[str]) -> np.ndarray:
         (idx == start) & (end > start), (idx == end - 1) & (end > start),
     ]
     return np.hstack([own, np.array(cols, dtype=float).reshape(len(POSITION_FEATURE_NAMES), n).T])
+
+
+#: Paragraphs with fewer distinct content words than this are not compared with each other (near duplicates).
+NEAR_DUP_MIN_WORDS = 4
+#: Up to this many paragraphs the shared-word counts of all pairs are kept in one n x n array.
+_DENSE_PAIRS_MAX = 500
+
+
+def _vocabulary_features(hashes: list[np.ndarray], start: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From each paragraph's distinct content words (as hashes) and the body span [start, end):
+
+    * ``body_overlap``: the share of a paragraph's words found in the body's vocabulary: in at least one
+      body-span paragraph, or for a paragraph inside the span in at least two (0.5 with no content words);
+    * ``near_dup_prev`` / ``near_dup_next``: the largest overlap coefficient |A & B| / min(|A|, |B|) of the
+      paragraph's words with those of an earlier / a later paragraph (both of at least ``NEAR_DUP_MIN_WORDS``
+      words; 0 otherwise): a repeated or nearly repeated headline, standfirst or caption.
+
+    All with numpy on the concatenated hashes (no per-pair Python loop)."""
+    n = len(hashes)
+    sizes = np.fromiter(map(len, hashes), dtype=np.intp, count=n)
+    overlap, dup_prev, dup_next = np.full(n, 0.5), np.zeros(n), np.zeros(n)
+    if not sizes.any():
+        return overlap, dup_prev, dup_next
+    # every (word, paragraph) entry, sorted by word; a paragraph's words are distinct and the sort is stable,
+    # so the entries of one word list its paragraphs in order
+    order = np.argsort(np.concatenate(hashes), kind="stable")
+    para = np.repeat(np.arange(n), sizes)[order]
+    h = np.concatenate(hashes)[order]
+    m = len(h)
+    new = np.empty(m, dtype=bool)
+    new[0] = True
+    np.not_equal(h[1:], h[:-1], out=new[1:])
+    word = np.cumsum(new) - 1
+    # body vocabulary: in how many body-span paragraphs each word occurs
+    in_span = (para >= start) & (para < end)
+    df = np.bincount(word, weights=in_span)[word]
+    hit = np.where(in_span, df > 1, df > 0)
+    has = sizes > 0
+    overlap[has] = np.bincount(para, weights=hit, minlength=n)[has] / sizes[has]
+    # near duplicates: count the shared words of every pair of paragraphs (entry e pairs with the entries of
+    # its word before it, e-1 ... e-k)
+    first = np.flatnonzero(new)[word]
+    before = np.arange(m) - first
+    total = int(before.sum())
+    if total == 0:
+        return overlap, dup_prev, dup_next
+    later = np.repeat(np.arange(m), before)
+    earlier = later - (np.arange(total) - np.repeat(np.cumsum(before) - before, before) + 1)
+    pair = para[later] * n + para[earlier]
+    small = sizes < NEAR_DUP_MIN_WORDS
+    if n <= _DENSE_PAIRS_MAX:
+        shared = np.bincount(pair, minlength=n * n).reshape(n, n)  # [later, earlier]
+        coef = shared / np.maximum(np.minimum.outer(sizes, sizes), 1)
+        coef[small, :] = 0.0
+        coef[:, small] = 0.0
+        dup_prev[:] = coef.max(axis=1)
+        dup_next[:] = coef.max(axis=0)
+    else:  # a very long page: only the pairs that share a word
+        pair, shared = np.unique(pair, return_counts=True)
+        a, b = np.divmod(pair, n)
+        coef = np.where(small[a] | small[b], 0.0, shared / np.minimum(sizes[a], sizes[b]))
+        np.maximum.at(dup_prev, a, coef)
+        np.maximum.at(dup_next, b, coef)
+    return overlap, dup_prev, dup_next
 
 
 def _shift(a: np.ndarray, k: int) -> np.ndarray:

@@ -1,8 +1,9 @@
+import numpy as np
 import pandas as pd
 import pytest
 
 from helpers import load_articles, paths
-from helpers.segment import (article_ratios, classify_paragraphs, label_paragraphs, match_cues,
+from helpers.segment import (_vocabulary_features, article_ratios, classify_paragraphs, label_paragraphs, match_cues,
                              split_paragraphs, split_sentences)
 
 SEED = paths.SAMPLE_CORPUS_DIR / "000_5d0ddcd6d725a7e5.txt"
@@ -104,3 +105,19 @@ def test_article_ratios():
                         "n_chars": [75, 25, 10]})
     ratios = article_ratios(seg).set_index("article_id")
     assert ratios.loc["a", "boilerplate_ratio"] == 0.25 and ratios.loc["b", "boilerplate_chars"] == 0
+
+
+def test_vocabulary_features_match_set_arithmetic():
+    words = [{"tariff", "beijing", "probe"}, {"tariff", "beijing", "probe", "alibaba", "fine"},
+             {"alibaba", "fine", "regulator", "merchants"}, {"share", "facebook"},
+             {"tariff", "beijing", "probe", "alibaba", "fine", "record"}, set()]
+    hashes = [np.array([hash(w) for w in ws], dtype=np.int64) for ws in words]
+    overlap, dup_prev, dup_next = _vocabulary_features(hashes, 1, 3)  # body span: paragraphs 1 and 2
+    body_any = words[1] | words[2]
+    body_multi = words[1] & words[2]
+    expect = [len(words[0] & body_any) / 3, len(words[1] & body_multi) / 5, len(words[2] & body_multi) / 4,
+              0.0, len(words[4] & body_any) / 6, 0.5]
+    assert np.allclose(overlap, expect)
+    # paragraph 4 nearly repeats paragraph 1 (5 of 5 words shared); paragraph 0 has too few words to count
+    assert dup_prev.tolist() == [0.0, 0.0, 2 / 4, 0.0, 1.0, 0.0]
+    assert dup_next.tolist() == [0.0, 1.0, 2 / 4, 0.0, 0.0, 0.0]
