@@ -17,10 +17,13 @@ How a paragraph is judged
    in one article (doubled captions).  Long prose paragraphs are exempt from the corpus-wide rule.
 2. **Cue phrases** per kind (newsletter, app, paywall, share, contact, related, caption, copyright,
    cookie, navigation, byline, advertisement, other): ``CUES`` below.
-3. **Shape and position**: a logistic model over word count, stop-word share, closing punctuation,
+3. **Shape and position**: a model over word count, stop-word share, closing punctuation,
    capitalised share, brackets, URLs/emails, cue hits, and the paragraph's place relative to the
-   article's main body span (the densest run of prose) and its neighbours.  Its weights are in
-   ``boilerplate_weights.json``, fitted by ``benchmarks/fit_boilerplate.py``.
+   article's main body span (the densest run of prose) and its neighbours: gradient-boosted trees
+   over these features, then a second set of trees over the first one's scores of the paragraph and
+   its neighbours.  The trees are in ``boilerplate_weights.json`` (fitted by
+   ``benchmarks/fit_boilerplate.py`` with scikit-learn) and evaluated here with numpy
+   (:class:`TreeEnsemble`).
 """
 from __future__ import annotations
 
@@ -580,24 +583,88 @@ def stage2_features(z: np.ndarray, X: np.ndarray) -> np.ndarray:
     return np.column_stack(cols)
 
 
+class TreeEnsemble:
+    """A boosted ensemble of binary trees, evaluated with numpy.
+
+    ``spec`` (as ``benchmarks/fit_boilerplate.py`` writes it): ``base`` (the initial log-odds), ``roots`` (each
+    tree's first node) and, per node of all trees together, ``feature``, ``threshold``, ``left``, ``right``
+    (node indices; -1 for a leaf) and ``value`` (the leaf's contribution).  A row goes right when its feature
+    value is greater than the threshold (scikit-learn's rule).  ``margin(X)`` = base + the sum over the trees
+    of the leaf each row reaches: the log-odds of the fitted ``HistGradientBoostingClassifier`` (the fitter
+    checks it reproduces its ``predict_proba``)."""
+
+    def __init__(self, spec: dict):
+        self.base = float(spec["base"])
+        self.roots = np.asarray(spec["roots"], dtype=np.intp)
+        feature = np.asarray(spec["feature"], dtype=np.intp)
+        threshold = np.asarray(spec["threshold"], dtype=float)
+        left, right = np.asarray(spec["left"], dtype=np.intp), np.asarray(spec["right"], dtype=np.intp)
+        self.value = np.asarray(spec["value"], dtype=float)
+        leaf = left < 0
+        nodes = np.arange(len(left))
+        # a leaf is its own child whichever way it goes, so every row can take the same number of steps
+        self.child = np.column_stack([np.where(leaf, nodes, left), np.where(leaf, nodes, right)])
+        self.depth = self._depth()
+        # each distinct (feature, threshold) test is made once per row; leaves get a test that is never true
+        tests, test_of = np.unique(np.column_stack([np.where(leaf, 0, feature), np.where(leaf, np.inf, threshold)]),
+                                   axis=0, return_inverse=True)
+        self.test_feature, self.test_threshold = tests[:, 0].astype(np.intp), tests[:, 1][:, None]
+        # the walk works on doubled node numbers 2 * node (+1 to go right), which saves a multiplication per step
+        self._test_of2 = np.repeat(test_of.ravel(), 2)
+        self._child2 = 2 * self.child.ravel()
+        self._roots2 = 2 * self.roots[:, None]
+        self._value2 = np.repeat(self.value, 2)
+
+    def _depth(self) -> int:
+        depth, node = 0, self.roots
+        while True:
+            nxt = self.child[node].ravel()
+            if (nxt == np.repeat(node, 2)).all():
+                return depth
+            node, depth = nxt, depth + 1
+
+    def margin(self, X: np.ndarray) -> np.ndarray:
+        """Log-odds for each row of ``X`` (n, features)."""
+        n = len(X)
+        if n == 0:
+            return np.zeros(0)
+        right = (X.T[self.test_feature] > self.test_threshold).ravel()  # test k of row r at k * n + r
+        at = self._test_of2 * n
+        col = np.arange(n)
+        node2 = np.repeat(self._roots2, n, axis=1)  # (trees, n)
+        for _ in range(self.depth):
+            node2 = self._child2[node2 + right[at[node2] + col]]
+        return self.base + self._value2[node2].sum(axis=0)
+
+
 @lru_cache(maxsize=1)
-def load_weights(path: str | None = None) -> tuple[np.ndarray, np.ndarray, float]:
-    """(stage-1 weights over ``FEATURE_NAMES``, stage-2 weights over ``STAGE2_NAMES``, threshold)
+def load_weights(path: str | None = None) -> tuple["TreeEnsemble", "TreeEnsemble", float]:
+    """(stage-1 trees over ``FEATURE_NAMES``, stage-2 trees over ``STAGE2_NAMES``, threshold)
     from ``boilerplate_weights.json``."""
     data = json.loads(Path(path or WEIGHTS_FILE).read_text())
     if data["features"] != FEATURE_NAMES or data["stage2_features"] != STAGE2_NAMES:
         raise ValueError(f"{path or WEIGHTS_FILE} was fitted on other features; rerun benchmarks/fit_boilerplate.py")
-    return np.array(data["weights"]), np.array(data["stage2_weights"]), float(data.get("threshold", THRESHOLD_DEFAULT))
+    return (TreeEnsemble(data["stage1"]), TreeEnsemble(data["stage2"]),
+            float(data.get("threshold", THRESHOLD_DEFAULT)))
+
+
+#: Stage-1 log-odds are clipped to +-this before the context features are built from them.
+Z_CLIP = 20.0
+
+
+def model_scores(X: np.ndarray, stage1: TreeEnsemble, stage2: TreeEnsemble) -> np.ndarray:
+    """Boilerplate probability from the two stages: stage 1 on the paragraph features ``X``, stage 2
+    on :func:`stage2_features` of stage 1's log-odds."""
+    z = np.clip(stage1.margin(X), -Z_CLIP, Z_CLIP)
+    return 1.0 / (1.0 + np.exp(-stage2.margin(stage2_features(z, X))))
 
 
 def boilerplate_scores(paragraphs: list[str]) -> np.ndarray:
     """Model probability that each paragraph is boilerplate (no corpus signals)."""
     if not paragraphs:
         return np.zeros(0)
-    w1, w2, _ = load_weights()
-    X = paragraph_features(paragraphs)
-    z = np.clip(X @ w1, -20, 20)
-    return 1.0 / (1.0 + np.exp(-(stage2_features(z, X) @ w2)))
+    stage1, stage2, _ = load_weights()
+    return model_scores(paragraph_features(paragraphs), stage1, stage2)
 
 
 def classify_paragraphs(paragraphs: list[str]) -> list[str]:

@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 
 from helpers import load_articles, paths
-from helpers.segment import (_vocabulary_features, article_ratios, classify_paragraphs, label_paragraphs, match_cues,
-                             split_paragraphs, split_sentences)
+from helpers.segment import (TreeEnsemble, _vocabulary_features, article_ratios, classify_paragraphs, label_paragraphs,
+                             match_cues, split_paragraphs, split_sentences)
 
 SEED = paths.SAMPLE_CORPUS_DIR / "000_5d0ddcd6d725a7e5.txt"
 
@@ -105,6 +105,19 @@ def test_article_ratios():
                         "n_chars": [75, 25, 10]})
     ratios = article_ratios(seg).set_index("article_id")
     assert ratios.loc["a", "boilerplate_ratio"] == 0.25 and ratios.loc["b", "boilerplate_chars"] == 0
+
+
+def test_tree_ensemble_walks_each_tree_to_its_leaf():
+    # tree 0: x0 <= 0.5 ? (x1 <= 2 ? 1.0 : 2.0) : 3.0 ; tree 1: a single leaf 0.25 ; base -1
+    spec = {"base": -1.0, "roots": [0, 5],
+            "feature": [0, 1, 0, 0, 0, 0], "threshold": [0.5, 2.0, 0, 0, 0, 0],
+            "left": [1, 2, -1, -1, -1, -1], "right": [4, 3, -1, -1, -1, -1],
+            "value": [0, 0, 1.0, 2.0, 3.0, 0.25]}
+    ens = TreeEnsemble(spec)
+    X = np.array([[0.0, 1.0], [0.5, 2.0], [0.0, 2.5], [0.7, 0.0]])
+    assert ens.depth == 2
+    assert ens.margin(X).tolist() == [0.25, 0.25, 1.25, 2.25]
+    assert ens.margin(np.zeros((0, 2))).shape == (0,)
 
 
 def test_vocabulary_features_match_set_arithmetic():
