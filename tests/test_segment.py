@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import load_articles, paths
+from helpers import load_articles, paths, segment
 from helpers.segment import (TreeEnsemble, _vocabulary_features, article_ratios, classify_paragraphs, label_paragraphs,
                              match_cues, split_paragraphs, split_sentences)
 
@@ -120,12 +120,12 @@ def test_tree_ensemble_walks_each_tree_to_its_leaf():
     assert ens.margin(np.zeros((0, 2))).shape == (0,)
 
 
-def test_vocabulary_features_match_set_arithmetic():
+def test_vocabulary_features_match_set_arithmetic(monkeypatch):
     words = [{"tariff", "beijing", "probe"}, {"tariff", "beijing", "probe", "alibaba", "fine"},
              {"alibaba", "fine", "regulator", "merchants"}, {"share", "facebook"},
              {"tariff", "beijing", "probe", "alibaba", "fine", "record"}, set()]
     hashes = [np.array([hash(w) for w in ws], dtype=np.int64) for ws in words]
-    overlap, dup_prev, dup_next = _vocabulary_features(hashes, 1, 3)  # body span: paragraphs 1 and 2
+    overlap, dup_prev = _vocabulary_features(hashes, 1, 3)  # body span: paragraphs 1 and 2
     body_any = words[1] | words[2]
     body_multi = words[1] & words[2]
     expect = [len(words[0] & body_any) / 3, len(words[1] & body_multi) / 5, len(words[2] & body_multi) / 4,
@@ -133,4 +133,5 @@ def test_vocabulary_features_match_set_arithmetic():
     assert np.allclose(overlap, expect)
     # paragraph 4 nearly repeats paragraph 1 (5 of 5 words shared); paragraph 0 has too few words to count
     assert dup_prev.tolist() == [0.0, 0.0, 2 / 4, 0.0, 1.0, 0.0]
-    assert dup_next.tolist() == [0.0, 1.0, 2 / 4, 0.0, 0.0, 0.0]
+    monkeypatch.setattr(segment, "_DENSE_PAIRS_MAX", 0)  # the long-page path: only pairs that share a word
+    assert _vocabulary_features(hashes, 1, 3)[1].tolist() == dup_prev.tolist()
