@@ -32,7 +32,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -400,7 +400,7 @@ def paragraph_stats(text: str) -> dict:
                                                         and bool(_COMMENT_LINE_LOWER.search(text_lower))))
     st["content_words"] = content_words
     # the content words as hashes: the article's vocabulary features are computed on these with numpy
-    st["word_hashes"] = np.fromiter(map(hash, content_words), dtype=np.int64, count=len(content_words))
+    st["word_hashes"] = tuple(map(hash, content_words))
     st["prose"] = _prose_value(st)
     st["key"] = key
     # kept as an array: stacking cached arrays is ~8x faster than converting tuples for every page
@@ -442,9 +442,11 @@ def body_span(stats: list[dict]) -> tuple[int, int]:
     return best_span if best > 0 else (0, 0)
 
 
-def paragraph_features(paragraphs: list[str]) -> np.ndarray:
-    """Feature matrix (n paragraphs x ``FEATURE_NAMES``) for one article."""
-    stats = [paragraph_stats(p) for p in paragraphs]
+def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -> np.ndarray:
+    """Feature matrix (n paragraphs x ``FEATURE_NAMES``) for one article (``stats``: their
+    :func:`paragraph_stats`, if already at hand)."""
+    if stats is None:
+        stats = [paragraph_stats(p) for p in paragraphs]
     n = len(paragraphs)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
@@ -501,7 +503,7 @@ NEAR_DUP_MIN_WORDS = 4
 _DENSE_PAIRS_MAX = 500
 
 
-def _vocabulary_features(hashes: list[np.ndarray], start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
     """From each paragraph's distinct content words (as hashes) and the body span [start, end):
 
     * ``body_overlap``: the share of a paragraph's words found in the body's vocabulary: in at least one
@@ -519,9 +521,10 @@ def _vocabulary_features(hashes: list[np.ndarray], start: int, end: int) -> tupl
         return overlap, dup_prev
     # every (word, paragraph) entry, sorted by word; a paragraph's words are distinct and the sort is stable,
     # so the entries of one word list its paragraphs in order
-    order = np.argsort(np.concatenate(hashes), kind="stable")
+    h = np.fromiter(chain.from_iterable(hashes), dtype=np.int64, count=int(sizes.sum()))
+    order = np.argsort(h, kind="stable")
     para = np.repeat(np.arange(n), sizes)[order]
-    h = np.concatenate(hashes)[order]
+    h = h[order]
     m = len(h)
     new = np.empty(m, dtype=bool)
     new[0] = True
@@ -630,10 +633,10 @@ class TreeEnsemble:
         right = (X.T[self.test_feature] > self.test_threshold).ravel()  # test k of row r at k * n + r
         at = self._test_of2 * n
         col = np.arange(n)
-        node2 = np.repeat(self._roots2, n, axis=1)  # (trees, n)
+        node2 = self._roots2  # (trees, 1), then (trees, n)
         for _ in range(self.depth):
             node2 = self._child2[node2 + right[at[node2] + col]]
-        return self.base + self._value2[node2].sum(axis=0)
+        return self.base + np.broadcast_to(self._value2[node2], (len(node2), n)).sum(axis=0)
 
 
 @lru_cache(maxsize=1)
@@ -673,11 +676,13 @@ def classify_paragraphs(paragraphs: list[str]) -> list[str]:
 
     The signature of ``shared/benchmarks/boilerplate/eval_boilerplate.py --predict``.
     """
-    threshold = load_weights()[2]
-    paragraphs = list(paragraphs)
-    scores = boilerplate_scores(paragraphs)
-    return ["BOILERPLATE" if s >= threshold or decisive_rule(p, paragraph_stats(p)["n_words"]) else "CONTENT"
-            for p, s in zip(paragraphs, scores)]
+    stage1, stage2, threshold = load_weights()
+    stats = [paragraph_stats(p) for p in paragraphs]
+    if not stats:
+        return []
+    scores = model_scores(paragraph_features(paragraphs, stats), stage1, stage2)
+    return ["BOILERPLATE" if s >= threshold or _decisive_lower(st["key"], st["n_words"]) else "CONTENT"
+            for st, s in zip(stats, scores.tolist())]
 
 
 # --------------------------------------------------------------------------- corpus labelling
@@ -792,11 +797,21 @@ _DECISIVE_LOWER = [(kind, reason, _lowered(pattern), _DECISIVE_NEEDS.get(kind)) 
 
 def decisive_rule(text: str, n_words: int) -> tuple[str, str] | None:
     """(kind, reason) when a short paragraph matches a decisive boilerplate pattern, else None."""
+    return _decisive_lower(text.strip().lower(), n_words)
+
+
+def _decisive_lower(low: str, n_words: int) -> tuple[str, str] | None:
+    """:func:`decisive_rule` of the stripped, lower-cased text (``paragraph_stats(text)["key"]``)."""
     if n_words > DECISIVE_MAX_WORDS:
         return None
-    low = text.strip().lower()
     for kind, reason, pattern, needs in _DECISIVE_LOWER:
-        if (needs is None or any(n in low for n in needs)) and pattern.search(low):
+        if needs is not None:
+            for need in needs:
+                if need in low:
+                    break
+            else:
+                continue
+        if pattern.search(low):
             return kind, reason
     return None
 

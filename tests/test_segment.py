@@ -124,7 +124,7 @@ def test_vocabulary_features_match_set_arithmetic(monkeypatch):
     words = [{"tariff", "beijing", "probe"}, {"tariff", "beijing", "probe", "alibaba", "fine"},
              {"alibaba", "fine", "regulator", "merchants"}, {"share", "facebook"},
              {"tariff", "beijing", "probe", "alibaba", "fine", "record"}, set()]
-    hashes = [np.array([hash(w) for w in ws], dtype=np.int64) for ws in words]
+    hashes = [tuple(map(hash, ws)) for ws in words]
     overlap, dup_prev = _vocabulary_features(hashes, 1, 3)  # body span: paragraphs 1 and 2
     body_any = words[1] | words[2]
     body_multi = words[1] & words[2]
