@@ -135,3 +135,15 @@ def test_vocabulary_features_match_set_arithmetic(monkeypatch):
     assert dup_prev.tolist() == [0.0, 0.0, 2 / 4, 0.0, 1.0, 0.0]
     monkeypatch.setattr(segment, "_DENSE_PAIRS_MAX", 0)  # the long-page path: only pairs that share a word
     assert _vocabulary_features(hashes, 1, 3)[1].tolist() == dup_prev.tolist()
+
+
+def test_match_cues_opening_of_long_paragraph():
+    prose = " The regulator fined the platform on Friday after a long probe into its pricing." * 6
+    opening = "SubscribeSign in to read the full story." + prose
+    late = "The regulator fined the platform." + prose + " Subscribe to our newsletter."
+    for text in (opening, late):
+        head = text.lstrip()[:40]
+        assert match_cues(text, also_in=head.lower(), also_in_text=head) == match_cues(text, also_in=head.lower())
+    head = opening[:40]
+    assert match_cues(opening, also_in=head.lower(), also_in_text=head) == ["paywall"]
+    assert match_cues(late, also_in=late[:40].lower(), also_in_text=late[:40]) == []
