@@ -84,7 +84,7 @@ def objective(s: dict) -> float:
 
 
 #: Gradient-boosted trees of each stage (scikit-learn HistGradientBoostingClassifier parameters).
-STAGE1_PARAMS = dict(max_iter=250, learning_rate=0.1, max_depth=4, max_leaf_nodes=16, min_samples_leaf=40,
+STAGE1_PARAMS = dict(max_iter=250, learning_rate=0.1, max_depth=4, max_leaf_nodes=16, min_samples_leaf=20,
                      l2_regularization=1.0)
 STAGE2_PARAMS = dict(max_iter=50, learning_rate=0.1, max_depth=3, max_leaf_nodes=8, min_samples_leaf=40,
                      l2_regularization=1.0)
