@@ -510,8 +510,6 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
 
 #: Paragraphs with fewer distinct content words than this are not compared with each other (near duplicates).
 NEAR_DUP_MIN_WORDS = 4
-#: Up to this many paragraphs the shared-word counts of all pairs are kept in one n x n array.
-_DENSE_PAIRS_MAX = 500
 
 
 def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
@@ -547,8 +545,8 @@ def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) ->
     hit = np.where(in_span, df > 1, df > 0)
     has = sizes > 0
     overlap[has] = np.bincount(para, weights=hit, minlength=n)[has] / sizes[has]
-    # near duplicates: count the shared words of every pair of paragraphs (entry e pairs with the entries of
-    # its word before it, e-1 ... e-k)
+    # near duplicates: count the shared words of every pair of paragraphs that share one (entry e pairs with
+    # the entries of its word before it, e-1 ... e-k)
     first = np.flatnonzero(new)[word]
     before = np.arange(m) - first
     total = int(before.sum())
@@ -556,19 +554,10 @@ def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) ->
         return overlap, dup_prev
     later = np.repeat(np.arange(m), before)
     earlier = later - (np.arange(total) - np.repeat(np.cumsum(before) - before, before) + 1)
-    pair = para[later] * n + para[earlier]
+    pair, shared = np.unique(para[later] * n + para[earlier], return_counts=True)
+    a, b = np.divmod(pair, n)  # a later paragraph, b an earlier one sharing ``shared`` words with it
     small = sizes < NEAR_DUP_MIN_WORDS
-    if n <= _DENSE_PAIRS_MAX:
-        shared = np.bincount(pair, minlength=n * n).reshape(n, n)  # [later, earlier]
-        coef = shared / np.maximum(np.minimum.outer(sizes, sizes), 1)
-        coef[small, :] = 0.0
-        coef[:, small] = 0.0
-        dup_prev[:] = coef.max(axis=1)
-    else:  # a very long page: only the pairs that share a word
-        pair, shared = np.unique(pair, return_counts=True)
-        a, b = np.divmod(pair, n)
-        coef = np.where(small[a] | small[b], 0.0, shared / np.minimum(sizes[a], sizes[b]))
-        np.maximum.at(dup_prev, a, coef)
+    np.maximum.at(dup_prev, a, np.where(small[a] | small[b], 0.0, shared / np.minimum(sizes[a], sizes[b])))
     return overlap, dup_prev
 
 

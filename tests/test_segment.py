@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import load_articles, paths, segment
+from helpers import load_articles, paths
 from helpers.segment import (TreeEnsemble, _vocabulary_features, article_ratios, classify_paragraphs, label_paragraphs,
                              match_cues, split_paragraphs, split_sentences)
 
@@ -120,7 +120,7 @@ def test_tree_ensemble_walks_each_tree_to_its_leaf():
     assert ens.margin(np.zeros((0, 2))).shape == (0,)
 
 
-def test_vocabulary_features_match_set_arithmetic(monkeypatch):
+def test_vocabulary_features_match_set_arithmetic():
     words = [{"tariff", "beijing", "probe"}, {"tariff", "beijing", "probe", "alibaba", "fine"},
              {"alibaba", "fine", "regulator", "merchants"}, {"share", "facebook"},
              {"tariff", "beijing", "probe", "alibaba", "fine", "record"}, set()]
@@ -133,8 +133,6 @@ def test_vocabulary_features_match_set_arithmetic(monkeypatch):
     assert np.allclose(overlap, expect)
     # paragraph 4 nearly repeats paragraph 1 (5 of 5 words shared); paragraph 0 has too few words to count
     assert dup_prev.tolist() == [0.0, 0.0, 2 / 4, 0.0, 1.0, 0.0]
-    monkeypatch.setattr(segment, "_DENSE_PAIRS_MAX", 0)  # the long-page path: only pairs that share a word
-    assert _vocabulary_features(hashes, 1, 3)[1].tolist() == dup_prev.tolist()
 
 
 def test_match_cues_opening_of_long_paragraph():
