@@ -6,7 +6,11 @@
 Predictions are made as helpers.segment.classify_paragraphs makes them (the model, overridden by the
 decisive patterns, which are rules and not fitted).  Features come from helpers.segment.paragraph_features
 (shape, cue phrases, site vocabulary, position relative to the article's body span and its vocabulary,
-neighbours).  A logistic regression is scored by 5-fold cross-validation
+neighbours).  Stage 1 is a gradient-boosted tree ensemble (scikit-learn HistGradientBoostingClassifier,
+shallow trees) over them; stage 2 another one over the stage-1 log-odds of the paragraph and its
+neighbours.  The trees are exported to the JSON file as arrays that helpers.segment.TreeEnsemble
+evaluates with numpy (scikit-learn is not needed at run time); the export is checked to reproduce
+predict_proba to 1e-9 on the training data.  The model is scored by 5-fold cross-validation
 *grouped by site* (no site is ever in both the training and the test fold), with the shared
 scorer's metric: character-weighted F1 for CONTENT and BOILERPLATE on aeb_full and aeb_mild.
 Training weights: characters ** SW_POWER, aeb_mild pages x MILD_WEIGHT.  The decision threshold is
@@ -23,8 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from helpers import paths
-from helpers.segment import (FEATURE_NAMES, STAGE2_NAMES, WEIGHTS_FILE, decisive_rule, paragraph_features,
-                             paragraph_stats, stage2_features)
+from helpers.segment import (FEATURE_NAMES, STAGE2_NAMES, WEIGHTS_FILE, Z_CLIP, TreeEnsemble, decisive_rule,
+                             model_scores, paragraph_features, paragraph_stats, stage2_features)
 
 
 #: Training weight of a paragraph: its length in characters to this power (the metric weights by characters).
@@ -79,49 +83,89 @@ def objective(s: dict) -> float:
     return sum(min(0.0, m) for m in margins)
 
 
-def _logreg(X, y, sw, C):
-    """Weights over the raw features; fitted on features scaled to unit variance (converges ~5x faster)."""
-    from sklearn.linear_model import LogisticRegression
-
-    scale = X.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=C, max_iter=5000, fit_intercept=False)
-    model.fit(X / scale, y, sample_weight=sw)
-    return model.coef_[0] / scale
+#: Gradient-boosted trees of each stage (scikit-learn HistGradientBoostingClassifier parameters).
+STAGE1_PARAMS = dict(max_iter=250, learning_rate=0.1, max_depth=4, max_leaf_nodes=16, min_samples_leaf=20,
+                     l2_regularization=1.0)
+STAGE2_PARAMS = dict(max_iter=50, learning_rate=0.1, max_depth=3, max_leaf_nodes=8, min_samples_leaf=40,
+                     l2_regularization=1.0)
 
 
-def fit(pages: list[dict], C: float, inner_folds: int = 4):
+def _trees(X, y, sw, params):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(random_state=0, **params).fit(X, y, sample_weight=sw)
+
+
+#: Significant digits kept of the leaf values in the JSON file (keeps it small; check_export
+#: verifies the rounded trees still reproduce scikit-learn's probabilities to 1e-9).
+EXPORT_DIGITS = 12
+
+
+def _round(x: float) -> float:
+    return float(f"{x:.{EXPORT_DIGITS}g}")
+
+
+def export_trees(model) -> dict:
+    """A fitted binary HistGradientBoostingClassifier as the arrays of helpers.segment.TreeEnsemble (the nodes
+    of all trees in one list)."""
+    feature, threshold, left, right, value, roots = [], [], [], [], [], []
+    for pred in model._predictors:
+        nodes = pred[0].nodes
+        if nodes["is_categorical"].any():
+            raise ValueError("categorical splits are not supported")  # (nor missing values: our features have none)
+        offset = len(feature)
+        roots.append(offset)
+        leaf = nodes["is_leaf"].astype(bool)
+        feature += [0 if lf else int(f) for f, lf in zip(nodes["feature_idx"], leaf)]
+        threshold += [0 if lf else float(t) for t, lf in zip(nodes["num_threshold"], leaf)]  # exact: data values can sit on it
+        left += [-1 if lf else int(c) + offset for c, lf in zip(nodes["left"], leaf)]
+        right += [-1 if lf else int(c) + offset for c, lf in zip(nodes["right"], leaf)]
+        value += [_round(v) if lf else 0 for v, lf in zip(nodes["value"], leaf)]
+    return {"base": float(model._baseline_prediction.ravel()[0]), "roots": roots, "feature": feature,
+            "threshold": threshold, "left": left, "right": right, "value": value}
+
+
+def check_export(model, X: np.ndarray, tol: float = 1e-9) -> float:
+    """Largest difference between sklearn's predict_proba and the exported trees evaluated by
+    helpers.segment.TreeEnsemble (after a JSON round trip) on ``X``; raises if it exceeds ``tol``."""
+    ens = TreeEnsemble(json.loads(json.dumps(export_trees(model))))
+    diff = float(np.abs(1 / (1 + np.exp(-ens.margin(X))) - model.predict_proba(X)[:, 1]).max())
+    if diff > tol:
+        raise AssertionError(f"exported trees differ from scikit-learn by {diff:.3g} (> {tol})")
+    return diff
+
+
+def fit(pages: list[dict], inner_folds: int = 4):
     """Two stages: stage 1 on paragraph features; stage 2 on stage-1 log-odds of the paragraph and
     its neighbours.  Stage 2 is trained on out-of-fold stage-1 scores (inner folds by site)."""
     y = np.concatenate([p["y"] for p in pages])
     sw = np.concatenate([p["sw"] for p in pages])
-    w1 = _logreg(np.vstack([p["X"] for p in pages]), y, sw, C)
+    m1 = _trees(np.vstack([p["X"] for p in pages]), y, sw, STAGE1_PARAMS)
     sources = sorted({p["source"] for p in pages})
     inner = {s: i % inner_folds for i, s in enumerate(sources)}
     z_oof = [None] * len(pages)
     for k in range(inner_folds):
         tr = [p for p in pages if inner[p["source"]] != k]
-        wk = _logreg(np.vstack([p["X"] for p in tr]), np.concatenate([p["y"] for p in tr]),
-                     np.concatenate([p["sw"] for p in tr]), C)
+        mk = _trees(np.vstack([p["X"] for p in tr]), np.concatenate([p["y"] for p in tr]),
+                    np.concatenate([p["sw"] for p in tr]), STAGE1_PARAMS)
         for i, p in enumerate(pages):
             if inner[p["source"]] == k:
-                z_oof[i] = np.clip(p["X"] @ wk, -20, 20)
+                z_oof[i] = np.clip(mk.decision_function(p["X"]), -Z_CLIP, Z_CLIP)
     X2 = np.vstack([stage2_features(z, p["X"]) for z, p in zip(z_oof, pages)])
-    w2 = _logreg(X2, y, sw, C)
-    return w1, w2
+    m2 = _trees(X2, y, sw, STAGE2_PARAMS)
+    return m1, m2, X2
 
 
-def predict(w, X: np.ndarray) -> np.ndarray:
-    w1, w2 = w
-    z = np.clip(X @ w1, -20, 20)
-    return 1 / (1 + np.exp(-(stage2_features(z, X) @ w2)))
+def predict(models, X: np.ndarray) -> np.ndarray:
+    m1, m2 = models[:2]
+    z = np.clip(m1.decision_function(X), -Z_CLIP, Z_CLIP)
+    return m2.predict_proba(stage2_features(z, X))[:, 1]
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, default=paths.PROJECT_ROOT.parent / "shared" / "benchmarks" / "boilerplate")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     pages = load_pages(args.data_dir)
@@ -131,27 +175,36 @@ def main(argv=None) -> int:
     proba = [None] * len(pages)
     for k in range(args.folds):
         train = [p for p in pages if fold_of[p["source"]] != k]
-        w = fit(train, args.C)
+        models = fit(train)
         for i, p in enumerate(pages):
             if fold_of[p["source"]] == k:
-                proba[i] = predict(w, p["X"])
+                proba[i] = predict(models, p["X"])
     grid = np.round(np.arange(0.2, 0.81, 0.02), 2)
     results = {float(t): scores(pages, proba, t) for t in grid}
     best_t = max(results, key=lambda t: objective(results[t]))
     cv = results[best_t]
     print(f"cross-validated by site ({args.folds} folds, {len(sources)} sites), threshold {best_t}: {json.dumps(cv)}")
-    w_all, w2_all = fit(pages, args.C)
-    for name, value in sorted(zip(FEATURE_NAMES, w_all), key=lambda kv: -abs(kv[1])):
-        print(f"  {name:18s} {value:+.3f}")
-    print("  stage 2:", ", ".join(f"{n} {v:+.2f}" for n, v in zip(STAGE2_NAMES, w2_all)))
+    m1, m2, X2 = fit(pages)
+    X_all = np.vstack([p["X"] for p in pages])
+    d1, d2 = check_export(m1, X_all), check_export(m2, X2)
+    stage1, stage2 = export_trees(m1), export_trees(m2)
+    # the whole model as classify_paragraphs runs it, against scikit-learn's, on every page
+    ens = (TreeEnsemble(json.loads(json.dumps(stage1))), TreeEnsemble(json.loads(json.dumps(stage2))))
+    d = max(float(np.abs(model_scores(p["X"], *ens) - predict((m1, m2), p["X"])).max()) for p in pages)
+    if d > 1e-9:
+        raise AssertionError(f"exported model differs from scikit-learn by {d:.3g}")
+    print(f"numpy trees reproduce predict_proba: stage 1 max diff {d1:.2g}, stage 2 {d2:.2g}, both stages {d:.2g}; "
+          f"{len(stage1['roots'])} + {len(stage2['roots'])} trees, {len(stage1['value'])} + {len(stage2['value'])} nodes, "
+          f"depth {ens[0].depth} / {ens[1].depth}")
     if args.write:
-        WEIGHTS_FILE.write_text(json.dumps({
-            "features": FEATURE_NAMES, "weights": [round(float(x), 5) for x in w_all],
-            "stage2_features": STAGE2_NAMES, "stage2_weights": [round(float(x), 5) for x in w2_all], "threshold": best_t,
+        text = json.dumps({
+            "features": FEATURE_NAMES, "stage2_features": STAGE2_NAMES, "threshold": best_t,
             "fitted_on": "shared/benchmarks/boilerplate aeb_full + aeb_mild (180 pages each)",
-            "cv_grouped_by_site": cv, "C": args.C, "folds": args.folds,
-        }, indent=1) + "\n")
-        print(f"wrote {WEIGHTS_FILE}")
+            "cv_grouped_by_site": cv, "folds": args.folds, "stage1_params": STAGE1_PARAMS, "stage2_params": STAGE2_PARAMS,
+            "stage1": stage1, "stage2": stage2,
+        }, separators=(",", ":")) + "\n"
+        WEIGHTS_FILE.write_text(text)
+        print(f"wrote {WEIGHTS_FILE} ({len(text) / 1024:.0f} KB)")
     return 0
 
 

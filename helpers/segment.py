@@ -17,10 +17,13 @@ How a paragraph is judged
    in one article (doubled captions).  Long prose paragraphs are exempt from the corpus-wide rule.
 2. **Cue phrases** per kind (newsletter, app, paywall, share, contact, related, caption, copyright,
    cookie, navigation, byline, advertisement, other): ``CUES`` below.
-3. **Shape and position**: a logistic model over word count, stop-word share, closing punctuation,
+3. **Shape and position**: a model over word count, stop-word share, closing punctuation,
    capitalised share, brackets, URLs/emails, cue hits, and the paragraph's place relative to the
-   article's main body span (the densest run of prose) and its neighbours.  Its weights are in
-   ``boilerplate_weights.json``, fitted by ``benchmarks/fit_boilerplate.py``.
+   article's main body span (the densest run of prose) and its neighbours: gradient-boosted trees
+   over these features, then a second set of trees over the first one's scores of the paragraph and
+   its neighbours.  The trees are in ``boilerplate_weights.json`` (fitted by
+   ``benchmarks/fit_boilerplate.py`` with scikit-learn) and evaluated here with numpy
+   (:class:`TreeEnsemble`).
 """
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -220,23 +223,32 @@ _CUE_START_KINDS = ("related", "byline", "contact", "advertisement")
 CUE_WINDOW_CHARS = 200
 
 
-def match_cues(text: str, lower_words: list[str] | None = None, also_in: str | None = None) -> list[str]:
+def match_cues(text: str, lower_words: list[str] | None = None, also_in: str | None = None,
+               also_in_text: str | None = None) -> list[str]:
     """Kinds whose cue phrases occur in ``text`` (in ``KINDS`` order); with ``also_in`` (lower case), only
-    the kinds whose phrases occur in it as well (tested first: it is short).
+    the kinds whose phrases occur in it as well (tested first: it is short).  ``also_in_text``: ``also_in``
+    before lower-casing (e.g. the paragraph's opening); the trigger words are then looked for in it only,
+    which is cheaper than in the whole paragraph and gives the same result.
 
     In a long paragraph only its first and last ``CUE_WINDOW_CHARS`` characters are searched:
     prompts and credits sit at the edges, and this bounds the cost per paragraph."""
     if len(text) > 2 * CUE_WINDOW_CHARS:
         text = text[:CUE_WINDOW_CHARS] + " … " + text[-CUE_WINDOW_CHARS:]
-    if lower_words is None or len(text) > 2 * CUE_WINDOW_CHARS + 3:
+    # a kind can only match (in both texts) if one of its trigger words or symbols occurs (in the shorter one)
+    if also_in is not None and also_in_text is not None:
+        trigger_text = also_in_text
+        tokens = set(map(str.lower, _TRIGGER_TOKEN.findall(also_in_text)))
+    elif lower_words is None or len(text) > 2 * CUE_WINDOW_CHARS + 3:
+        trigger_text = text
         tokens = set(map(str.lower, _TRIGGER_TOKEN.findall(text)))
     else:
+        trigger_text = text
         tokens = set(lower_words)
     candidates = set(_ALWAYS_TRIED)
     for tok in tokens.intersection(_TRIGGER_TO_KINDS):
         candidates.update(_TRIGGER_TO_KINDS[tok])
     for sym in _TRIGGER_SYMBOLS:
-        if sym in text:
+        if sym in trigger_text:
             candidates.update(_TRIGGER_TO_KINDS[sym])
     if len(text.rstrip()) > 20 and "•" not in text and "|" not in text and "»" not in text:
         candidates.discard("navigation")  # its only unanchored alternative needs one of these separators
@@ -272,7 +284,7 @@ POSITION_FEATURE_NAMES = [
     "in_span", "dist_span", "after_span", "before_span", "rel_pos", "prev_words", "next_words", "prev_cue",
     "next_cue", "dup_in_article",
     "body_overlap", "comment_context", "char_pos", "chars_to_span", "prose_run_share", "prefix_dup", "prev_caption",
-    "next_caption", "adjacent_dup", "next_credit_line", "first_in_span", "last_in_span",
+    "next_caption", "adjacent_dup", "next_credit_line", "first_in_span", "last_in_span", "near_dup_prev",
 ]
 FEATURE_NAMES = OWN_FEATURE_NAMES + POSITION_FEATURE_NAMES
 _OWN_CREDIT = OWN_FEATURE_NAMES.index("credit_line")
@@ -352,10 +364,12 @@ def paragraph_stats(text: str) -> dict:
     stop = sum(map(STOPWORDS.__contains__, lower))
     caps = sum(map(str.isupper, map(itemgetter(0), words)))
     glued = len(_GLUED.findall(text))
-    lower_start = text.lstrip()[:40].lower()
+    start = text.lstrip()[:40]
+    lower_start = start.lower()
     text_lower = text.lower()
     # in long prose a cue word is usually just a word ("billed as", "follow"): keep opening cues only
-    cues = match_cues(text, lower if not glued else None, lower_start if n_words > LONG_PARAGRAPH_WORDS else None)
+    long = n_words > LONG_PARAGRAPH_WORDS
+    cues = match_cues(text, lower if not glued else None, lower_start if long else None, start if long else None)
     out = {
         "words": words,
         "n_words": n_words,
@@ -396,6 +410,8 @@ def paragraph_stats(text: str) -> dict:
     comment_line = short and (key in _COMMENT_WORDS or ((n_digits or "sa" in key or "wrote" in key)
                                                         and bool(_COMMENT_LINE_LOWER.search(text_lower))))
     st["content_words"] = content_words
+    # the content words as hashes: the article's vocabulary features are computed on these with numpy
+    st["word_hashes"] = tuple(map(hash, content_words))
     st["prose"] = _prose_value(st)
     st["key"] = key
     # kept as an array: stacking cached arrays is ~8x faster than converting tuples for every page
@@ -437,9 +453,11 @@ def body_span(stats: list[dict]) -> tuple[int, int]:
     return best_span if best > 0 else (0, 0)
 
 
-def paragraph_features(paragraphs: list[str]) -> np.ndarray:
-    """Feature matrix (n paragraphs x ``FEATURE_NAMES``) for one article."""
-    stats = [paragraph_stats(p) for p in paragraphs]
+def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -> np.ndarray:
+    """Feature matrix (n paragraphs x ``FEATURE_NAMES``) for one article (``stats``: their
+    :func:`paragraph_stats`, if already at hand)."""
+    if stats is None:
+        stats = [paragraph_stats(p) for p in paragraphs]
     n = len(paragraphs)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
@@ -456,14 +474,7 @@ def paragraph_features(paragraphs: list[str]) -> np.ndarray:
     has_cue = own[:, _OWN_CUE]
     caption = own[:, _OWN_CAPTION]
     comment = own[:, _OWN_COMMENT]
-    # the body's vocabulary: words in at least one (``body_any``) / two (``body_multi``) body-span paragraphs
-    body_words = Counter()
-    for st in stats[start:end]:
-        body_words.update(st["content_words"])
-    body_any = body_words.keys()
-    body_multi = {w for w, c in body_words.items() if c > 1}
-    overlap = np.array([len(st["content_words"] & (body_multi if start <= i < end else body_any)) / len(st["content_words"])
-                        if st["content_words"] else 0.5 for i, st in enumerate(stats)])
+    overlap, near_dup_prev = _vocabulary_features([st["word_hashes"] for st in stats], start, end)
     cum = np.concatenate([[0], np.cumsum([len(p) for p in paragraphs])]).astype(float)
     total = max(1.0, cum[-1])
     span_chars = max(1.0, cum[end] - cum[start])
@@ -492,9 +503,62 @@ def paragraph_features(paragraphs: list[str]) -> np.ndarray:
         overlap, comment_ctx, cum[:-1] / total, to_span, np.minimum(run_chars / span_chars, 2.0),
         [len(k) >= 40 and prefixes[k[:40]] > 1 for k in keys], _shift(caption, 1), _shift(caption, -1),
         same_prev | np.append(same_prev[1:], False), _shift(own[:, _OWN_CREDIT], -1),
-        (idx == start) & (end > start), (idx == end - 1) & (end > start),
+        (idx == start) & (end > start), (idx == end - 1) & (end > start), near_dup_prev,
     ]
     return np.hstack([own, np.array(cols, dtype=float).reshape(len(POSITION_FEATURE_NAMES), n).T])
+
+
+#: Paragraphs with fewer distinct content words than this are not compared with each other (near duplicates).
+NEAR_DUP_MIN_WORDS = 4
+
+
+def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+    """From each paragraph's distinct content words (as hashes) and the body span [start, end):
+
+    * ``body_overlap``: the share of a paragraph's words found in the body's vocabulary: in at least one
+      body-span paragraph, or for a paragraph inside the span in at least two (0.5 with no content words);
+    * ``near_dup_prev``: the largest overlap coefficient |A & B| / min(|A|, |B|) of the paragraph's words
+      with those of an earlier paragraph (both of at least ``NEAR_DUP_MIN_WORDS`` words; 0 otherwise): a
+      repeated or nearly repeated headline, standfirst or caption.  (The same with later paragraphs did not
+      improve the cross-validated scores.)
+
+    All with numpy on the concatenated hashes (no per-pair Python loop)."""
+    n = len(hashes)
+    sizes = np.fromiter(map(len, hashes), dtype=np.intp, count=n)
+    overlap, dup_prev = np.full(n, 0.5), np.zeros(n)
+    if not sizes.any():
+        return overlap, dup_prev
+    # every (word, paragraph) entry, sorted by word; a paragraph's words are distinct and the sort is stable,
+    # so the entries of one word list its paragraphs in order
+    h = np.fromiter(chain.from_iterable(hashes), dtype=np.int64, count=int(sizes.sum()))
+    order = np.argsort(h, kind="stable")
+    para = np.repeat(np.arange(n), sizes)[order]
+    h = h[order]
+    m = len(h)
+    new = np.empty(m, dtype=bool)
+    new[0] = True
+    np.not_equal(h[1:], h[:-1], out=new[1:])
+    word = np.cumsum(new) - 1
+    # body vocabulary: in how many body-span paragraphs each word occurs
+    in_span = (para >= start) & (para < end)
+    df = np.bincount(word, weights=in_span)[word]
+    hit = np.where(in_span, df > 1, df > 0)
+    has = sizes > 0
+    overlap[has] = np.bincount(para, weights=hit, minlength=n)[has] / sizes[has]
+    # near duplicates: count the shared words of every pair of paragraphs that share one (entry e pairs with
+    # the entries of its word before it, e-1 ... e-k)
+    first = np.flatnonzero(new)[word]
+    before = np.arange(m) - first
+    total = int(before.sum())
+    if total == 0:
+        return overlap, dup_prev
+    later = np.repeat(np.arange(m), before)
+    earlier = later - (np.arange(total) - np.repeat(np.cumsum(before) - before, before) + 1)
+    pair, shared = np.unique(para[later] * n + para[earlier], return_counts=True)
+    a, b = np.divmod(pair, n)  # a later paragraph, b an earlier one sharing ``shared`` words with it
+    small = sizes < NEAR_DUP_MIN_WORDS
+    np.maximum.at(dup_prev, a, np.where(small[a] | small[b], 0.0, shared / np.minimum(sizes[a], sizes[b])))
+    return overlap, dup_prev
 
 
 def _shift(a: np.ndarray, k: int) -> np.ndarray:
@@ -521,24 +585,88 @@ def stage2_features(z: np.ndarray, X: np.ndarray) -> np.ndarray:
     return np.column_stack(cols)
 
 
+class TreeEnsemble:
+    """A boosted ensemble of binary trees, evaluated with numpy.
+
+    ``spec`` (as ``benchmarks/fit_boilerplate.py`` writes it): ``base`` (the initial log-odds), ``roots`` (each
+    tree's first node) and, per node of all trees together, ``feature``, ``threshold``, ``left``, ``right``
+    (node indices; -1 for a leaf) and ``value`` (the leaf's contribution).  A row goes right when its feature
+    value is greater than the threshold (scikit-learn's rule).  ``margin(X)`` = base + the sum over the trees
+    of the leaf each row reaches: the log-odds of the fitted ``HistGradientBoostingClassifier`` (the fitter
+    checks it reproduces its ``predict_proba``)."""
+
+    def __init__(self, spec: dict):
+        self.base = float(spec["base"])
+        self.roots = np.asarray(spec["roots"], dtype=np.intp)
+        feature = np.asarray(spec["feature"], dtype=np.intp)
+        threshold = np.asarray(spec["threshold"], dtype=float)
+        left, right = np.asarray(spec["left"], dtype=np.intp), np.asarray(spec["right"], dtype=np.intp)
+        self.value = np.asarray(spec["value"], dtype=float)
+        leaf = left < 0
+        nodes = np.arange(len(left))
+        # a leaf is its own child whichever way it goes, so every row can take the same number of steps
+        self.child = np.column_stack([np.where(leaf, nodes, left), np.where(leaf, nodes, right)])
+        self.depth = self._depth()
+        # each distinct (feature, threshold) test is made once per row; leaves get a test that is never true
+        tests, test_of = np.unique(np.column_stack([np.where(leaf, 0, feature), np.where(leaf, np.inf, threshold)]),
+                                   axis=0, return_inverse=True)
+        self.test_feature, self.test_threshold = tests[:, 0].astype(np.intp), tests[:, 1][:, None]
+        # the walk works on doubled node numbers 2 * node (+1 to go right), which saves a multiplication per step
+        self._test_of2 = np.repeat(test_of.ravel(), 2)
+        self._child2 = 2 * self.child.ravel()
+        self._roots2 = 2 * self.roots[:, None]
+        self._value2 = np.repeat(self.value, 2)
+
+    def _depth(self) -> int:
+        depth, node = 0, self.roots
+        while True:
+            nxt = self.child[node].ravel()
+            if (nxt == np.repeat(node, 2)).all():
+                return depth
+            node, depth = nxt, depth + 1
+
+    def margin(self, X: np.ndarray) -> np.ndarray:
+        """Log-odds for each row of ``X`` (n, features)."""
+        n = len(X)
+        if n == 0:
+            return np.zeros(0)
+        right = (X.T[self.test_feature] > self.test_threshold).ravel()  # test k of row r at k * n + r
+        at = self._test_of2 * n
+        col = np.arange(n)
+        node2 = self._roots2  # (trees, 1), then (trees, n)
+        for _ in range(self.depth):
+            node2 = self._child2[node2 + right[at[node2] + col]]
+        return self.base + np.broadcast_to(self._value2[node2], (len(node2), n)).sum(axis=0)
+
+
 @lru_cache(maxsize=1)
-def load_weights(path: str | None = None) -> tuple[np.ndarray, np.ndarray, float]:
-    """(stage-1 weights over ``FEATURE_NAMES``, stage-2 weights over ``STAGE2_NAMES``, threshold)
+def load_weights(path: str | None = None) -> tuple["TreeEnsemble", "TreeEnsemble", float]:
+    """(stage-1 trees over ``FEATURE_NAMES``, stage-2 trees over ``STAGE2_NAMES``, threshold)
     from ``boilerplate_weights.json``."""
     data = json.loads(Path(path or WEIGHTS_FILE).read_text())
     if data["features"] != FEATURE_NAMES or data["stage2_features"] != STAGE2_NAMES:
         raise ValueError(f"{path or WEIGHTS_FILE} was fitted on other features; rerun benchmarks/fit_boilerplate.py")
-    return np.array(data["weights"]), np.array(data["stage2_weights"]), float(data.get("threshold", THRESHOLD_DEFAULT))
+    return (TreeEnsemble(data["stage1"]), TreeEnsemble(data["stage2"]),
+            float(data.get("threshold", THRESHOLD_DEFAULT)))
+
+
+#: Stage-1 log-odds are clipped to +-this before the context features are built from them.
+Z_CLIP = 20.0
+
+
+def model_scores(X: np.ndarray, stage1: TreeEnsemble, stage2: TreeEnsemble) -> np.ndarray:
+    """Boilerplate probability from the two stages: stage 1 on the paragraph features ``X``, stage 2
+    on :func:`stage2_features` of stage 1's log-odds."""
+    z = np.clip(stage1.margin(X), -Z_CLIP, Z_CLIP)
+    return 1.0 / (1.0 + np.exp(-stage2.margin(stage2_features(z, X))))
 
 
 def boilerplate_scores(paragraphs: list[str]) -> np.ndarray:
     """Model probability that each paragraph is boilerplate (no corpus signals)."""
     if not paragraphs:
         return np.zeros(0)
-    w1, w2, _ = load_weights()
-    X = paragraph_features(paragraphs)
-    z = np.clip(X @ w1, -20, 20)
-    return 1.0 / (1.0 + np.exp(-(stage2_features(z, X) @ w2)))
+    stage1, stage2, _ = load_weights()
+    return model_scores(paragraph_features(paragraphs), stage1, stage2)
 
 
 def classify_paragraphs(paragraphs: list[str]) -> list[str]:
@@ -548,11 +676,13 @@ def classify_paragraphs(paragraphs: list[str]) -> list[str]:
 
     The signature of ``shared/benchmarks/boilerplate/eval_boilerplate.py --predict``.
     """
-    threshold = load_weights()[2]
-    paragraphs = list(paragraphs)
-    scores = boilerplate_scores(paragraphs)
-    return ["BOILERPLATE" if s >= threshold or decisive_rule(p, paragraph_stats(p)["n_words"]) else "CONTENT"
-            for p, s in zip(paragraphs, scores)]
+    stage1, stage2, threshold = load_weights()
+    stats = [paragraph_stats(p) for p in paragraphs]
+    if not stats:
+        return []
+    scores = model_scores(paragraph_features(paragraphs, stats), stage1, stage2)
+    return ["BOILERPLATE" if s >= threshold or _decisive_lower(st["key"], st["n_words"]) else "CONTENT"
+            for st, s in zip(stats, scores.tolist())]
 
 
 # --------------------------------------------------------------------------- corpus labelling
@@ -667,11 +797,21 @@ _DECISIVE_LOWER = [(kind, reason, _lowered(pattern), _DECISIVE_NEEDS.get(kind)) 
 
 def decisive_rule(text: str, n_words: int) -> tuple[str, str] | None:
     """(kind, reason) when a short paragraph matches a decisive boilerplate pattern, else None."""
+    return _decisive_lower(text.strip().lower(), n_words)
+
+
+def _decisive_lower(low: str, n_words: int) -> tuple[str, str] | None:
+    """:func:`decisive_rule` of the stripped, lower-cased text (``paragraph_stats(text)["key"]``)."""
     if n_words > DECISIVE_MAX_WORDS:
         return None
-    low = text.strip().lower()
     for kind, reason, pattern, needs in _DECISIVE_LOWER:
-        if (needs is None or any(n in low for n in needs)) and pattern.search(low):
+        if needs is not None:
+            for need in needs:
+                if need in low:
+                    break
+            else:
+                continue
+        if pattern.search(low):
             return kind, reason
     return None
 

@@ -1,9 +1,10 @@
+import numpy as np
 import pandas as pd
 import pytest
 
 from helpers import load_articles, paths
-from helpers.segment import (article_ratios, classify_paragraphs, label_paragraphs, match_cues,
-                             split_paragraphs, split_sentences)
+from helpers.segment import (TreeEnsemble, _vocabulary_features, article_ratios, classify_paragraphs, label_paragraphs,
+                             match_cues, split_paragraphs, split_sentences)
 
 SEED = paths.SAMPLE_CORPUS_DIR / "000_5d0ddcd6d725a7e5.txt"
 
@@ -104,3 +105,43 @@ def test_article_ratios():
                         "n_chars": [75, 25, 10]})
     ratios = article_ratios(seg).set_index("article_id")
     assert ratios.loc["a", "boilerplate_ratio"] == 0.25 and ratios.loc["b", "boilerplate_chars"] == 0
+
+
+def test_tree_ensemble_walks_each_tree_to_its_leaf():
+    # tree 0: x0 <= 0.5 ? (x1 <= 2 ? 1.0 : 2.0) : 3.0 ; tree 1: a single leaf 0.25 ; base -1
+    spec = {"base": -1.0, "roots": [0, 5],
+            "feature": [0, 1, 0, 0, 0, 0], "threshold": [0.5, 2.0, 0, 0, 0, 0],
+            "left": [1, 2, -1, -1, -1, -1], "right": [4, 3, -1, -1, -1, -1],
+            "value": [0, 0, 1.0, 2.0, 3.0, 0.25]}
+    ens = TreeEnsemble(spec)
+    X = np.array([[0.0, 1.0], [0.5, 2.0], [0.0, 2.5], [0.7, 0.0]])
+    assert ens.depth == 2
+    assert ens.margin(X).tolist() == [0.25, 0.25, 1.25, 2.25]
+    assert ens.margin(np.zeros((0, 2))).shape == (0,)
+
+
+def test_vocabulary_features_match_set_arithmetic():
+    words = [{"tariff", "beijing", "probe"}, {"tariff", "beijing", "probe", "alibaba", "fine"},
+             {"alibaba", "fine", "regulator", "merchants"}, {"share", "facebook"},
+             {"tariff", "beijing", "probe", "alibaba", "fine", "record"}, set()]
+    hashes = [tuple(map(hash, ws)) for ws in words]
+    overlap, dup_prev = _vocabulary_features(hashes, 1, 3)  # body span: paragraphs 1 and 2
+    body_any = words[1] | words[2]
+    body_multi = words[1] & words[2]
+    expect = [len(words[0] & body_any) / 3, len(words[1] & body_multi) / 5, len(words[2] & body_multi) / 4,
+              0.0, len(words[4] & body_any) / 6, 0.5]
+    assert np.allclose(overlap, expect)
+    # paragraph 4 nearly repeats paragraph 1 (5 of 5 words shared); paragraph 0 has too few words to count
+    assert dup_prev.tolist() == [0.0, 0.0, 2 / 4, 0.0, 1.0, 0.0]
+
+
+def test_match_cues_opening_of_long_paragraph():
+    prose = " The regulator fined the platform on Friday after a long probe into its pricing." * 6
+    opening = "SubscribeSign in to read the full story." + prose
+    late = "The regulator fined the platform." + prose + " Subscribe to our newsletter."
+    for text in (opening, late):
+        head = text.lstrip()[:40]
+        assert match_cues(text, also_in=head.lower(), also_in_text=head) == match_cues(text, also_in=head.lower())
+    head = opening[:40]
+    assert match_cues(opening, also_in=head.lower(), also_in_text=head) == ["paywall"]
+    assert match_cues(late, also_in=late[:40].lower(), also_in_text=late[:40]) == []
