@@ -23,7 +23,8 @@ How a paragraph is judged
    over these features, then a second set of trees over the first one's scores of the paragraph and
    its neighbours.  The trees are in ``boilerplate_weights.json`` (fitted by
    ``benchmarks/fit_boilerplate.py`` with scikit-learn) and evaluated here with numpy
-   (:class:`TreeEnsemble`).
+   (:class:`TreeEnsemble`).  An article shorter than any page they were fitted on (fewer than
+   ``MIN_MODEL_PARAGRAPHS``) is scored by its cue phrases instead (:func:`short_article_scores`).
 """
 from __future__ import annotations
 
@@ -661,12 +662,34 @@ def model_scores(X: np.ndarray, stage1: TreeEnsemble, stage2: TreeEnsemble) -> n
     return 1.0 / (1.0 + np.exp(-stage2.margin(stage2_features(z, X))))
 
 
+#: The trees were fitted on pages of at least 8 paragraphs; on shorter articles they extrapolate (a
+#: one-sentence lead alone scored 0.95), so there :func:`short_article_scores` is used instead.
+MIN_MODEL_PARAGRAPHS = 8
+#: Scores of a short article's paragraphs: with a cue phrase (and at most ``SHORT_CUE_MAX_WORDS`` words), or not.
+SHORT_CUE_SCORE, SHORT_PLAIN_SCORE, SHORT_CUE_MAX_WORDS = 0.9, 0.05, 25
+
+
+def short_article_scores(stats: list[dict]) -> np.ndarray:
+    """Scores for an article of fewer than ``MIN_MODEL_PARAGRAPHS`` paragraphs, where the trees are
+    not used: a short paragraph with a cue phrase (newsletter, share, paywall ...) is boilerplate,
+    anything else content; decisive patterns and, in a corpus, repetition still apply on top."""
+    return np.array([SHORT_CUE_SCORE if st["cues"] and st["n_words"] <= SHORT_CUE_MAX_WORDS else SHORT_PLAIN_SCORE
+                     for st in stats])
+
+
+def _scores(paragraphs: list[str], stats: list[dict]) -> np.ndarray:
+    if len(paragraphs) < MIN_MODEL_PARAGRAPHS:
+        return short_article_scores(stats)
+    stage1, stage2, _ = load_weights()
+    return model_scores(paragraph_features(paragraphs, stats), stage1, stage2)
+
+
 def boilerplate_scores(paragraphs: list[str]) -> np.ndarray:
-    """Model probability that each paragraph is boilerplate (no corpus signals)."""
+    """Probability that each paragraph of one article is boilerplate (no corpus signals): the
+    trees, or :func:`short_article_scores` for an article shorter than the pages they were fitted on."""
     if not paragraphs:
         return np.zeros(0)
-    stage1, stage2, _ = load_weights()
-    return model_scores(paragraph_features(paragraphs), stage1, stage2)
+    return _scores(paragraphs, [paragraph_stats(p) for p in paragraphs])
 
 
 def classify_paragraphs(paragraphs: list[str]) -> list[str]:
@@ -676,11 +699,12 @@ def classify_paragraphs(paragraphs: list[str]) -> list[str]:
 
     The signature of ``shared/benchmarks/boilerplate/eval_boilerplate.py --predict``.
     """
-    stage1, stage2, threshold = load_weights()
+    threshold = load_weights()[2]
+    paragraphs = list(paragraphs)
     stats = [paragraph_stats(p) for p in paragraphs]
     if not stats:
         return []
-    scores = model_scores(paragraph_features(paragraphs, stats), stage1, stage2)
+    scores = _scores(paragraphs, stats)
     return ["BOILERPLATE" if s >= threshold or _decisive_lower(st["key"], st["n_words"]) else "CONTENT"
             for st, s in zip(stats, scores.tolist())]
 

@@ -145,3 +145,20 @@ def test_match_cues_opening_of_long_paragraph():
     head = opening[:40]
     assert match_cues(opening, also_in=head.lower(), also_in_text=head) == ["paywall"]
     assert match_cues(late, also_in=late[:40].lower(), also_in_text=late[:40]) == []
+
+
+def test_short_articles_are_scored_by_cue_phrases_not_by_the_trees():
+    """The trees were fitted on pages of 8+ paragraphs; on a short item they once called a one-sentence
+    lead boilerplate (0.95).  Shorter articles: cue phrases mark boilerplate, everything else is content."""
+    from helpers.segment import MIN_MODEL_PARAGRAPHS, boilerplate_scores, classify_paragraphs
+
+    lead = "The People's Bank of China and the China Securities Regulatory Commission summoned Ant Group on Monday."
+    assert classify_paragraphs([lead]) == ["CONTENT"]
+    item = [lead, "The company said it would comply with all requirements.",
+            "Sign up for our newsletter to get the latest China tech news.", "Share this article"]
+    assert len(item) < MIN_MODEL_PARAGRAPHS
+    assert classify_paragraphs(item) == ["CONTENT", "CONTENT", "BOILERPLATE", "BOILERPLATE"]
+    assert (boilerplate_scores(item)[:2] < 0.5).all()
+    segments = label_paragraphs(pd.DataFrame({"article_id": ["x"], "outlet": ["o"], "published": ["2021-04-12"],
+                                              "title": ["t"], "body": ["\n\n".join(item)]}))
+    assert list(segments.label) == ["content", "content", "boilerplate", "boilerplate"]
