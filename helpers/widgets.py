@@ -258,10 +258,11 @@ class EntityExplorer:
         self.chart = chart_widget()
         self.table = w.Output()
         self.view: EntityView | None = None
+        self._resetting = False  # True while a type change resets the entity list (one render, not three)
         self._update_entity_options()
         self.entity_type.observe(self._on_type, names="value")
         for control in (self.entities, self.outlet, self.dates, self.content_only, self.min_count):
-            control.observe(lambda _change: self.refresh(), names="value")
+            control.observe(self._on_filter, names="value")
         self.refresh()
 
     def _update_entity_options(self):
@@ -269,9 +270,17 @@ class EntityExplorer:
         ranked = ranked.groupby(level="entity").sum().sort_values(ascending=False, kind="stable")
         self.entities.options = ranked.index.tolist()
 
+    def _on_filter(self, _change):
+        if not self._resetting:
+            self.refresh()
+
     def _on_type(self, _change):
-        self.entities.value = ()
-        self._update_entity_options()
+        self._resetting = True
+        try:
+            self.entities.value = ()
+            self._update_entity_options()
+        finally:
+            self._resetting = False
         self.refresh()
 
     def params(self) -> dict:

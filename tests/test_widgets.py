@@ -89,6 +89,15 @@ def test_entity_explorer_controls(sample):
     assert explorer.view.counts.n_articles.min() >= 10
     explorer.outlet.value = ("Pacific Wire Service",)
     assert explorer.view.counts.empty or explorer.view.counts.n_articles.max() <= 11
+    # a type change with entities chosen renders once (it used to render for the reset, the new options
+    # and the type), and the view is the new type's
+    explorer.entities.value = ("Didi Global",)
+    renders = []
+    original = explorer.refresh
+    explorer.refresh = lambda: renders.append(1) or original()
+    explorer.entity_type.value = "regulator"
+    assert len(renders) == 1 and explorer.entities.value == ()
+    assert set(explorer.view.counts.entity_type) <= {"regulator"}
 
 
 def test_timeline_explorer_controls(sample):
