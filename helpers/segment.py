@@ -809,9 +809,15 @@ DECISIVE: list[tuple[str, str, re.Pattern]] = [
 PROSE_MIN_WORDS = 20
 
 
+#: A news lead crowded with names has fewer function words than other prose: from this length, a lower share will do.
+PROSE_LONG_WORDS, PROSE_LONG_MIN_STOP = 35, 0.2
+
+
 def is_long_prose(st: dict) -> bool:
-    """Long, punctuated paragraph with ordinary function words: what article prose looks like."""
-    return st["n_words"] >= PROSE_MIN_WORDS and st["terminal"] and (st["stop_share"] >= 0.3 or st["is_cjk"])
+    """Long, punctuated paragraph with ordinary function words: what article prose looks like (a
+    long one, such as a name-heavy lead, with a lower share of function words)."""
+    return st["n_words"] >= PROSE_MIN_WORDS and st["terminal"] and (
+        st["stop_share"] >= 0.3 or st["is_cjk"] or (st["n_words"] >= PROSE_LONG_WORDS and st["stop_share"] >= PROSE_LONG_MIN_STOP))
 
 
 #: Per decisive kind, strings of which one must occur for its pattern to match (None: anchored, always tried).
