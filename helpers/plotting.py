@@ -174,7 +174,8 @@ def figure_png(fig: Figure) -> bytes:
     labels, legend and caption, so no "tight" second pass is needed) with a reused renderer and fast
     compression: what the explorers show after every filter change."""
     canvas = _ReusingCanvas(fig)
-    canvas.draw()
+    with plt.style.context(paths.STYLE_FILE):  # settings read at draw time (text rendering) come from it too
+        canvas.draw()
     width, height = canvas.get_width_height()
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     out = io.BytesIO()
