@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--until", help="last publication date, ISO")
     rep.add_argument("--outlet", action="append", help="keep this outlet (repeat for several)")
     rep.add_argument("--out", help="output folder (default: reports/)")
+    rep.add_argument("--cell-timeout", type=float, default=None,
+                     help="seconds a cell may run before its notebook counts as failed (default: 3 hours)")
     return parser
 
 
@@ -63,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "report":
         from .report import run_reports
 
-        table = run_reports(args.corpus, since=args.since, until=args.until, outlets=args.outlet, out_dir=args.out)
+        extra = {"cell_timeout": args.cell_timeout} if args.cell_timeout else {}
+        table = run_reports(args.corpus, since=args.since, until=args.until, outlets=args.outlet, out_dir=args.out,
+                            **extra)
         for row in table.itertuples():
             where = f" (cell {row.cell}: {row.error})" if row.status != "ok" else ""
             print(f"{row.notebook}: {row.status} in {row.seconds} s{where}")

@@ -14,7 +14,7 @@ def two_runs(tmp_path_factory):
     runs = []
     for name in ("run1", "run2"):
         out = tmp_path_factory.mktemp(name)
-        table = run_reports(since="2021-01-01", until="2022-12-31", out_dir=out, progress=False)
+        table = run_reports(since="2021-01-01", until="2022-12-31", out_dir=out, progress=False, cell_timeout=300)
         runs.append((out, table))
     return runs
 
@@ -60,7 +60,7 @@ def test_a_failing_notebook_is_named_and_the_others_run(tmp_path):
                                 metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), bad)
     nbformat.write(new_notebook(cells=[new_markdown_cell("# Good"), params, new_code_cell("print('fine')")],
                                 metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), good)
-    table = run_reports(notebooks=[bad, good], out_dir=tmp_path / "out", progress=False).set_index("notebook")
+    table = run_reports(notebooks=[bad, good], out_dir=tmp_path / "out", progress=False, cell_timeout=300).set_index("notebook")
     assert table.loc["98-bad.ipynb", "status"] == "failed"
     assert "ZeroDivisionError" in table.loc["98-bad.ipynb", "error"]
     assert table.loc["98-bad.ipynb", "cell"] >= 2
@@ -89,7 +89,7 @@ def test_untrusted_text_is_escaped_in_the_html_export(tmp_path):
         "company, a <script>window.__xss=2</script> statement said.\n\nShare this article\n")
     from helpers import paths
     table = run_reports(corpus, notebooks=[paths.PROJECT_ROOT / "notebooks" / "03-boilerplate-vs-content.ipynb"],
-                        out_dir=tmp_path / "out", progress=False)
+                        out_dir=tmp_path / "out", progress=False, cell_timeout=300)
     assert list(table.status) == ["ok"], table
     html = (tmp_path / "out" / "html" / "03-boilerplate-vs-content.html").read_text()
     # no executable tag: article text is either HTML-escaped or inside widget-state JSON, where "</" is "<\/"
