@@ -167,29 +167,28 @@ def body_keys(articles: pd.DataFrame) -> pd.Series:
                      index=articles.index, name="body_key")
 
 
-def signatures(articles: pd.DataFrame, paras: pd.DataFrame) -> pd.Series:
-    """Per article (index: article_id): a hash of everything its analysis depends on besides the
-    code: article_id, outlet, published, body, and its paragraphs' repetition counts."""
+def _article_hashes(articles: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """Per article (index: article_id): a hash of its id, outlet, publication date and body, plus the
+    sum of the hashes of its ``rows`` (an ``article_id`` column and whatever else counts)."""
     art_hash = pd.util.hash_pandas_object(articles[["article_id", "outlet", "published", "body_key"]], index=False)
     art_hash.index = articles["article_id"].to_numpy()
-    if paras.empty:
+    if rows.empty:
         return art_hash.astype("uint64")
-    rep = pd.util.hash_pandas_object(paras[["article_id", "para_no"] + _REP_COLUMNS], index=False)
-    per_article = rep.groupby(paras["article_id"].to_numpy(), sort=False).sum()
+    per_article = pd.util.hash_pandas_object(rows, index=False).groupby(rows["article_id"].to_numpy(), sort=False).sum()
     return (art_hash + per_article.reindex(art_hash.index).fillna(0).astype("uint64")).astype("uint64")
+
+
+def signatures(articles: pd.DataFrame, paras: pd.DataFrame) -> pd.Series:
+    """What an article's labels depend on besides the code: article_id, outlet, published, body, and
+    its paragraphs' repetition counts."""
+    return _article_hashes(articles, paras[["article_id", "para_no"] + _REP_COLUMNS])
 
 
 def analysis_signatures(articles: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
-    """Per article (index: article_id): a hash of everything its mentions, dates and events depend
-    on besides the code: article_id, outlet, published, body, and each paragraph's label."""
-    art_hash = pd.util.hash_pandas_object(articles[["article_id", "outlet", "published", "body_key"]], index=False)
-    art_hash.index = articles["article_id"].to_numpy()
-    if segments.empty:
-        return art_hash.astype("uint64")
-    labels = pd.util.hash_pandas_object(segments[["article_id", "para_no", "label"]].astype(
-        {"article_id": str, "para_no": "int64", "label": str}), index=False)
-    per_article = labels.groupby(segments["article_id"].to_numpy(), sort=False).sum()
-    return (art_hash + per_article.reindex(art_hash.index).fillna(0).astype("uint64")).astype("uint64")
+    """What an article's mentions, dates and events depend on besides the code: article_id, outlet,
+    published, body, and each paragraph's label."""
+    return _article_hashes(articles, segments[["article_id", "para_no", "label"]].astype(
+        {"article_id": str, "para_no": "int64", "label": str}))
 
 
 def order_tables(parts: dict[str, list[pd.DataFrame]], article_order: pd.Series) -> dict[str, pd.DataFrame]:
