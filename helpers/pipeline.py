@@ -191,6 +191,13 @@ def analysis_signatures(articles: pd.DataFrame, segments: pd.DataFrame) -> pd.Se
         {"article_id": str, "para_no": "int64", "label": str}))
 
 
+def _unchanged(new: pd.Series, old: pd.Series) -> set:
+    """Ids (the index) whose value in ``new`` equals the one in ``old``."""
+    known = new.index.isin(old.index)
+    known[known] = old.reindex(new.index[known]).to_numpy() == new.to_numpy()[known]
+    return set(new.index[known])
+
+
 def order_tables(parts: dict[str, list[pd.DataFrame]], article_order: pd.Series) -> dict[str, pd.DataFrame]:
     """Concatenate per-chunk tables into the order a single serial run gives: segments, dates and
     events in article order, mentions by (article_id, para_no, start) as extract_mentions sorts."""
@@ -511,27 +518,24 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     # 5. analyse the articles whose signature changed
     t1 = time.perf_counter()
     sig = signatures(keyed, paras)
-    old_sig = previous["signatures"].set_index("article_id")["signature"] if previous else pd.Series(dtype="uint64")
-    same = sig.index.isin(old_sig.index)
-    same[same] = (old_sig.reindex(sig.index[same]).to_numpy() == sig.to_numpy()[same])
-    reuse_ids = set(sig.index[same])
+    old = previous["signatures"].set_index("article_id") if previous else None
+    reuse_ids = _unchanged(sig, old["signature"]) if old is not None else set()
     parts: dict[str, list[pd.DataFrame]] = {n: [] for n in TABLES}
     if previous and reuse_ids:
         for n in TABLES:
             parts[n].append(previous[n][previous[n]["article_id"].isin(reuse_ids)])
     changed = articles[~articles["article_id"].isin(reuse_ids)][["article_id", "outlet", "published", "body"]]
     para_groups = paras.groupby("article_id", sort=False).indices
-    old_analysis = (previous["signatures"].set_index("article_id")["analysis"]
-                    if previous and "analysis" in previous["signatures"] else None)
+
+    def paras_of(ids) -> pd.DataFrame:
+        return paras.iloc[sorted(j for aid in ids for j in para_groups.get(aid, ()))]
+
     stats["articles_relabelled"] = 0
-    if old_analysis is not None and len(changed):
+    if old is not None and "analysis" in old.columns and len(changed):
         # labelled again; the analysis is reused where the labels came out as before
-        idx = [j for aid in changed["article_id"] for j in para_groups.get(aid, ())]
-        relabelled = label_chunk(changed, paras.iloc[sorted(idx)])
+        relabelled = label_chunk(changed, paras_of(changed["article_id"]))
         fresh = analysis_signatures(keyed[keyed["article_id"].isin(set(changed["article_id"]))], relabelled)
-        known = fresh.index.isin(old_analysis.index)
-        known[known] = old_analysis.reindex(fresh.index[known]).to_numpy() == fresh.to_numpy()[known]
-        keep_ids = set(fresh.index[known])
+        keep_ids = _unchanged(fresh, old["analysis"])
         parts["segments"].append(relabelled[relabelled["article_id"].isin(keep_ids)])
         for n in TABLES:
             if n != "segments":
@@ -542,8 +546,7 @@ def _run(root, files, options, previous, snapshot, executor, workers, chunk_size
     def analyse_jobs():
         for i in range(0, len(changed), max(1, chunk_size)):
             chunk = changed.iloc[i:i + chunk_size]
-            idx = [j for aid in chunk["article_id"] for j in para_groups.get(aid, ())]
-            yield chunk, paras.iloc[sorted(idx)]
+            yield chunk, paras_of(chunk["article_id"])
 
     bar = _progress(None, len(changed), "analysing", "article", progress) if len(changed) else None
     for job, result in _map(analyse_chunk, analyse_jobs(), executor, pending):

@@ -94,8 +94,9 @@ def _period_ticks(ax, periods: list[str]) -> None:
         else:
             idx = [i for i, m in enumerate(months) if m.month == 1 and m.year % (step // 12) == 0]
         idx = idx or [0]
-        labels = [m.strftime("%b %Y") if i == idx[0] and m.month != 1 else
-                  (str(m.year) if m.month == 1 else m.strftime("%b")) for i, m in ((i, months[i]) for i in idx)]
+        labels = [str(months[i].year) if months[i].month == 1 else months[i].strftime("%b") for i in idx]
+        if months[idx[0]].month != 1:
+            labels[0] = months[idx[0]].strftime("%b %Y")  # the first tick always says the year
         ax.set_xticks(idx, labels)
         return
     step = max(1, -(-n // MAX_TIME_TICKS))
