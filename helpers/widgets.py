@@ -101,9 +101,11 @@ def article_view(data: BoilerplateData, article_id, *, kind=None) -> str:
 
 
 def render_boilerplate(articles: pd.DataFrame | BoilerplateData, segments: pd.DataFrame | None = None, *,
-                       outlets=None, since=None, until=None, kind=None, article_id=None) -> BoilerplateView:
+                       outlets=None, since=None, until=None, kind=None, article_id=None,
+                       figure: plt.Figure | None = None) -> BoilerplateView:
     """Filter, tabulate and draw: the plain function behind :class:`BoilerplateExplorer`.  Takes the
-    articles and segments tables, or their :func:`prepare_boilerplate` (what the explorer keeps)."""
+    articles and segments tables, or their :func:`prepare_boilerplate` (what the explorer keeps).
+    ``figure``: the previous view's Figure, redrawn in place (what the explorer passes)."""
     data = articles if isinstance(articles, BoilerplateData) else prepare_boilerplate(articles, segments)
     per_article = views.filter_articles(data.per_article, since=since, until=until, outlets=outlets)
     kc = views.filter_articles(data.kind_chars, since=since, until=until, outlets=outlets)
@@ -112,7 +114,7 @@ def render_boilerplate(articles: pd.DataFrame | BoilerplateData, segments: pd.Da
         per_article = per_article[per_article["article_id"].isin(has_kind)]
         kc = kc[kc["kind"] == kind]
     kinds = views.kind_shares(kc)
-    fig = plotting.plot_boilerplate_by_outlet(per_article)
+    fig = plotting.plot_boilerplate_by_outlet(per_article, fig=figure)
     ids = per_article["article_id"].astype(str).tolist()
     if article_id not in data.rows or (ids and article_id not in set(ids[:MAX_ARTICLE_OPTIONS])):
         article_id = ids[0] if ids else None
@@ -155,7 +157,7 @@ class BoilerplateExplorer:
         return self.kind.value if self.kind.value != ALL else None
 
     def refresh(self) -> BoilerplateView:
-        view = render_boilerplate(self.data, **self.params())
+        view = render_boilerplate(self.data, **self.params(), figure=self.view.figure if self.view else None)
         self.view = view
         offered = view.article_ids[:MAX_ARTICLE_OPTIONS]
         current = self.article.value
@@ -214,9 +216,10 @@ def entity_cube(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
 
 def render_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, *, entity_type=None, entities=None,
                     outlets=None, since=None, until=None, content_only: bool = True, min_count: int = 1,
-                    freq: str = "M", top_n: int = 6) -> EntityView:
+                    freq: str = "M", top_n: int = 6, figure: plt.Figure | None = None) -> EntityView:
     """Filter and count mentions; chart the chosen entities (or the top ``top_n``) over time.
-    Takes the mentions and articles tables, or their :func:`entity_cube` (what the explorer keeps)."""
+    Takes the mentions and articles tables, or their :func:`entity_cube` (what the explorer keeps).
+    ``figure``: the previous view's Figure, redrawn in place (what the explorer passes)."""
     cube = mentions if articles is None else entity_cube(mentions, articles)
     rows = views.filter_articles(cube, since=since, until=until, outlets=outlets)
     value = "n_content" if content_only else "n_any"
@@ -233,7 +236,7 @@ def render_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None
     over_time = (chosen.assign(period=period).groupby(["period", "entity"], observed=True)[value].sum()
                  .rename("n_articles").reset_index().astype({"period": str, "entity": str})
                  .sort_values(["period", "n_articles"], ascending=[True, False], ignore_index=True))
-    return EntityView(counts, over_time, plotting.plot_mentions_over_time(over_time))
+    return EntityView(counts, over_time, plotting.plot_mentions_over_time(over_time, fig=figure))
 
 
 class EntityExplorer:
@@ -289,7 +292,7 @@ class EntityExplorer:
                 **month_range(self.dates.value), "content_only": self.content_only.value, "min_count": self.min_count.value}
 
     def refresh(self) -> EntityView:
-        self.view = render_entities(self.cube, **self.params())
+        self.view = render_entities(self.cube, **self.params(), figure=self.view.figure if self.view else None)
         self.summary.value = (f"<b>{len(self.view.counts)}</b> entities named in at least "
                               f"{self.min_count.value} article(s)")
         show_figure(self.chart, self.view.figure)
@@ -319,8 +322,10 @@ class TimelineView:
 
 
 def render_timeline(merged: pd.DataFrame, reference: pd.DataFrame, *, since=None, until=None, agencies=None,
-                    company=None, action_types=None, source: str = "both", lane: str = "agency") -> TimelineView:
-    """Filter merged events and the reference timeline the same way and draw them."""
+                    company=None, action_types=None, source: str = "both", lane: str = "agency",
+                    figure: plt.Figure | None = None) -> TimelineView:
+    """Filter merged events and the reference timeline the same way and draw them (``figure``: the
+    previous view's Figure, redrawn in place, what the explorer passes)."""
     kw = dict(since=since, until=until, agencies=agencies, company=company, action_types=action_types)
     events = views.filter_events(merged, **kw) if source in ("extracted", "both") else merged.iloc[0:0]
     ref = views.filter_events(reference, **kw) if source in ("reference", "both") else reference.iloc[0:0]
@@ -328,9 +333,10 @@ def render_timeline(merged: pd.DataFrame, reference: pd.DataFrame, *, since=None
         # draw reference rows as the events themselves
         shown = ref.assign(agency=ref["agency"].str.split(";")).explode("agency")
         shown = shown[shown["agency"].fillna("") != ""]
-        fig = plotting.plot_timeline(shown.assign(amount_cny=pd.to_numeric(shown["amount_cny"], errors="coerce")), None, lane=lane)
+        fig = plotting.plot_timeline(shown.assign(amount_cny=pd.to_numeric(shown["amount_cny"], errors="coerce")), None, lane=lane,
+                                     fig=figure)
     else:
-        fig = plotting.plot_timeline(events, ref if source == "both" else None, lane=lane)
+        fig = plotting.plot_timeline(events, ref if source == "both" else None, lane=lane, fig=figure)
     return TimelineView(events, ref, fig)
 
 
@@ -370,7 +376,8 @@ class TimelineExplorer:
                 "action_types": list(self.action.value) or None, "source": self.source.value}
 
     def refresh(self) -> TimelineView:
-        self.view = render_timeline(self.merged, self.reference, **self.params())
+        self.view = render_timeline(self.merged, self.reference, **self.params(),
+                                    figure=self.view.figure if self.view else None)
         self.summary.value = (f"<b>{len(self.view.events)}</b> extracted events, "
                               f"<b>{len(self.view.reference)}</b> reference events")
         show_figure(self.chart, self.view.figure)
@@ -396,13 +403,15 @@ class CorpusView:
     figure: plt.Figure
 
 
-def render_corpus(articles: pd.DataFrame, *, outlets=None, since=None, until=None) -> CorpusView:
+def render_corpus(articles: pd.DataFrame, *, outlets=None, since=None, until=None,
+                  figure: plt.Figure | None = None) -> CorpusView:
     """Articles of the chosen outlets and months, counted per month and charted.  ``articles`` may
-    carry ``date`` and ``month`` columns already (``views.with_months``, what the explorer keeps)."""
+    carry ``date`` and ``month`` columns already (``views.with_months``, what the explorer keeps);
+    ``figure``: the previous view's Figure, redrawn in place (what the explorer passes)."""
     dated = articles if "month" in articles.columns else views.with_months(articles)
     chosen = views.filter_articles(dated, since=since, until=until, outlets=outlets)
     per_month = views.count_per_month(chosen)
-    return CorpusView(chosen, per_month, plotting.plot_articles_per_month(chosen, per_month=per_month))
+    return CorpusView(chosen, per_month, plotting.plot_articles_per_month(chosen, per_month=per_month, fig=figure))
 
 
 class CorpusExplorer:
@@ -427,7 +436,7 @@ class CorpusExplorer:
         return {"outlets": None if self.outlet.value == ALL else [self.outlet.value], **month_range(self.dates.value)}
 
     def refresh(self) -> CorpusView:
-        self.view = render_corpus(self.articles, **self.params())
+        self.view = render_corpus(self.articles, **self.params(), figure=self.view.figure if self.view else None)
         self.summary.value = f"<b>{len(self.view.articles)}</b> articles selected"
         show_figure(self.chart, self.view.figure)
         show(self.table, self.view.articles[["article_id", "outlet", "published", "title"]].head(15))

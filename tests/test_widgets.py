@@ -160,3 +160,69 @@ def test_explorer_chart_is_a_png_of_the_current_view(sample):
     explorer.outlet.value = "Sino Markets Daily"
     assert explorer.chart.value != first
     assert figure_png(explorer.view.figure) == explorer.chart.value  # same drawing, renderer reused
+
+
+def _pixels(png: bytes):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def test_reused_figure_draws_the_same_pixels_as_a_new_one(sample):
+    """Explorers redraw their previous Figure in place (``figure=``); every state of a sequence of
+    filter changes, empty results included, must look exactly like a chart drawn from scratch."""
+    import numpy as np
+
+    from helpers.dates import extract_dates
+    from helpers.entities import extract_mentions
+    from helpers.events import extract_events, load_timeline, merge_events
+    from helpers.plotting import figure_png
+    from helpers.views import label_mentions
+    from helpers.widgets import entity_cube, prepare_boilerplate, render_corpus, render_entities, render_timeline
+
+    articles, segments = sample
+    outlet = articles["outlet"].value_counts().index[0]
+    mentions = label_mentions(extract_mentions(segments, include_boilerplate=True), segments)
+    merged = merge_events(extract_events(segments, extract_mentions(segments), extract_dates(segments, articles)))
+    reference = load_timeline()
+    cube, data = entity_cube(mentions, articles), prepare_boilerplate(articles, segments)
+    sequences = {
+        render_corpus: (articles, [{}, {"outlets": [outlet]}, {"since": "2021-01-01", "until": "2021-06-30"},
+                                   {"outlets": ["no such outlet"]}, {}]),
+        render_boilerplate: (data, [{}, {"outlets": [outlet]}, {"kind": "related"}, {"outlets": []},
+                                    {"since": "2030-01-01"}, {}]),
+        render_entities: (cube, [{"entity_type": "regulator"}, {"entities": ["Alibaba Group", "Tencent"]},
+                                 {"freq": "Q"}, {"entities": ["no such entity"]}, {"content_only": False}]),
+        render_timeline: (merged, [{}, {"source": "reference"}, {"source": "extracted", "lane": "action_type"},
+                                   {"since": "2031-01-01"}, {"agencies": ["State Administration for Market Regulation"]}]),
+    }
+    for render, (table, states) in sequences.items():
+        extra = (reference,) if render is render_timeline else ()
+        figure = None
+        for state in states:
+            view = render(table, *extra, **state, figure=figure)
+            if figure is not None:
+                assert view.figure is figure  # reused, not rebuilt
+            figure = view.figure
+            fresh = render(table, *extra, **state).figure
+            assert fresh is not figure
+            assert np.array_equal(_pixels(figure_png(figure)), _pixels(figure_png(fresh))), (render.__name__, state)
+
+
+def test_png_bytes_round_trip():
+    """The explorers' PNG writer: opaque images as unfiltered RGB, others through Pillow; both decode to
+    the same pixels."""
+    import numpy as np
+
+    from helpers.plotting import png_bytes
+
+    rng = np.random.default_rng(0)
+    opaque = rng.integers(0, 256, (37, 53, 4), dtype=np.uint8)
+    opaque[:, :, 3] = 255
+    assert np.array_equal(_pixels(png_bytes(opaque)), opaque)
+    translucent = opaque.copy()
+    translucent[3, 5, 3] = 10
+    assert np.array_equal(_pixels(png_bytes(translucent)), translucent)
