@@ -233,6 +233,15 @@ def event_start(dates: pd.Series) -> pd.Series:
     return dates.map(first_day)
 
 
+def names_match(values: pd.Series, wanted) -> pd.Series:
+    """Rows whose ``;``-separated names (an agency or companies column) include one of ``wanted``.
+    Each distinct value is split once, then the rows are matched with ``isin`` (a 100,000-event table
+    has a few thousand distinct values; splitting every row took a third of a timeline re-render)."""
+    wanted = set(wanted)
+    hits = [v for v in values.dropna().unique() if not wanted.isdisjoint(str(v).split(";"))]
+    return values.isin(hits)
+
+
 def filter_events(events: pd.DataFrame, *, since=None, until=None, agencies=None, company=None, action_types=None) -> pd.DataFrame:
     """Events (extracted, merged or reference) within dates, by agency, company and action type.
 
@@ -246,10 +255,9 @@ def filter_events(events: pd.DataFrame, *, since=None, until=None, agencies=None
     if until:
         mask &= start <= pd.Timestamp(until)
     if agencies:
-        wanted = set(agencies)
-        mask &= events["agency"].fillna("").map(lambda a: bool(wanted & set(a.split(";"))))
+        mask &= names_match(events["agency"], agencies)
     if company:
-        mask &= events["companies"].fillna("").map(lambda c: company in c.split(";"))
+        mask &= names_match(events["companies"], [company])
     if action_types:
         mask &= events["action_type"].isin(list(action_types))
     return events[mask]

@@ -48,3 +48,23 @@ def test_plot_and_save(tmp_path):
     written = save_figure(fig, "apm", articles_per_month(ARTICLES), folder=tmp_path)
     assert sorted(p.suffix for p in written) == [".csv", ".png", ".svg"]
     assert all(p.stat().st_size > 0 for p in written)
+
+
+def test_filter_events_by_agency_company_action_and_dates():
+    """Agency and companies cells may hold several ``;``-separated names (reference rows) or be empty."""
+    from helpers.views import filter_events
+
+    events = pd.DataFrame({
+        "date": ["2021-04-10", "2021-07", "2021-Q3", "2022-01-05", "2020-12-24"],
+        "agency": ["SAMR", "CAC;SAMR", "CAC", None, "SAMR;PBOC"],
+        "companies": ["Alibaba Group", "Didi Global;Full Truck Alliance", None, "Tencent", "Ant Group;Alibaba Group"],
+        "action_type": ["fine", "review", "rule_issued", "fine", "summons"],
+    })
+    assert filter_events(events, agencies=["SAMR"]).index.tolist() == [0, 1, 4]
+    assert filter_events(events, agencies=["CAC", "PBOC"]).index.tolist() == [1, 2, 4]
+    assert filter_events(events, agencies=["CAC;SAMR"]).empty  # a whole cell is not one name
+    assert filter_events(events, company="Alibaba Group").index.tolist() == [0, 4]
+    assert filter_events(events, company="Alibaba").empty  # names match whole, not as substrings
+    assert filter_events(events, agencies=["SAMR"], action_types=["fine"]).index.tolist() == [0]
+    assert filter_events(events, since="2021-07-01", until="2021-12-31").index.tolist() == [1, 2]
+    assert filter_events(events.astype({"agency": "category"}), agencies=["SAMR"]).index.tolist() == [0, 1, 4]
