@@ -480,10 +480,7 @@ def plot_timeline(events: pd.DataFrame, reference: pd.DataFrame | None = None, *
                        color=colours.get(action, "#000000"), alpha=0.8, label=action.replace("_", " "), zorder=3,
                        edgecolors=edges, linewidths=0.5)
         ax.set_yticks(range(len(lanes)), lanes)
-        # a few dates, written concisely (the default locator's labels overlapped on a multi-year axis)
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        _fixed_date_ticks(ax)
         ax.grid(True, axis="x")
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), markerscale=0.7)
         busiest = e["start"].dt.to_period("Q").value_counts()
@@ -491,6 +488,20 @@ def plot_timeline(events: pd.DataFrame, reference: pd.DataFrame | None = None, *
         ax.set_title(title)
         _caption(fig, f"{len(e)} extracted events; grey bars: reference timeline; fines sized by amount", caption)
     return fig
+
+
+def _fixed_date_ticks(ax) -> None:
+    """A few dates on the x axis, written concisely (the default locator's labels overlapped on a
+    multi-year axis).  The ticks are computed once, for the final limits, and fixed: a date locator
+    left on the axis runs about ten times per draw (layout passes, spines, labels), a sixth of a
+    timeline re-render, and gives the same ticks each time."""
+    ax.autoscale_view()
+    lo, hi = ax.get_xlim()
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    formatter = mdates.ConciseDateFormatter(locator)
+    ticks = [t for t in locator.tick_values(mdates.num2date(lo), mdates.num2date(hi)) if lo <= t <= hi]
+    ax.set_xticks(ticks, formatter.format_ticks(ticks), rotation=0, ha="center")
+    ax.xaxis.get_major_formatter().set_offset_string(formatter.get_offset())
 
 
 def plot_event_coverage(articles_per_month: pd.DataFrame, events: pd.DataFrame, *, caption: str | None = None) -> Figure:

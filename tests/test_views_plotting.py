@@ -68,3 +68,29 @@ def test_filter_events_by_agency_company_action_and_dates():
     assert filter_events(events, agencies=["SAMR"], action_types=["fine"]).index.tolist() == [0]
     assert filter_events(events, since="2021-07-01", until="2021-12-31").index.tolist() == [1, 2]
     assert filter_events(events.astype({"agency": "category"}), agencies=["SAMR"]).index.tolist() == [0, 1, 4]
+
+
+def test_timeline_date_ticks_are_fixed_concise_and_inside_the_axis():
+    """The timeline's date ticks are computed once for the final limits (no date locator left running
+    at draw time): a few concise labels, all inside the axis, and the same ticks the locator would give."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedLocator
+
+    from helpers.plotting import figure_png, plot_timeline
+
+    events = pd.DataFrame({"date": ["2020-11-03", "2021-04-10", "2021-07-02", "2022-01-04", "2023-03"],
+                           "precision": ["day", "day", "day", "day", "month"],
+                           "agency": ["CSRC", "SAMR", "CAC", "CAC", "SAMR"],
+                           "action_type": ["ipo_halt", "fine", "review", "rule_issued", "guidance"],
+                           "amount_cny": [None, 18.228e9, None, None, None]})
+    fig = plot_timeline(events)
+    figure_png(fig)
+    ax = fig.axes[0]
+    assert isinstance(ax.xaxis.get_major_locator(), FixedLocator)
+    ticks, labels = ax.get_xticks(), [t.get_text() for t in ax.get_xticklabels()]
+    lo, hi = ax.get_xlim()
+    assert 3 <= len(ticks) <= 8 and all(lo <= t <= hi for t in ticks)
+    assert "2021" in labels and all(labels)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    expected = [t for t in locator.tick_values(mdates.num2date(lo), mdates.num2date(hi)) if lo <= t <= hi]
+    assert list(ticks) == expected
