@@ -1,6 +1,7 @@
 """Small table-shaping functions behind the notebooks' tables and charts (no plotting here)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -46,6 +47,24 @@ def corpus_summary(articles: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("n_articles", ascending=False).reset_index()
 
 
+def article_mask(articles: pd.DataFrame, *, since: str | None = None, until: str | None = None,
+                 outlets: list[str] | tuple[str, ...] | None = None, keep_undated: bool = False) -> np.ndarray:
+    """The boolean row mask behind :func:`filter_articles` (to combine with other conditions and
+    select rows once)."""
+    mask = np.ones(len(articles), dtype=bool)
+    if since or until:
+        dates = articles["date"] if "date" in articles.columns else publication_dates(articles)
+        in_range = np.ones(len(articles), dtype=bool)
+        if since:
+            in_range &= (dates >= pd.Timestamp(since)).to_numpy()
+        if until:
+            in_range &= (dates <= pd.Timestamp(until)).to_numpy()
+        mask &= in_range | (dates.isna().to_numpy() & keep_undated)
+    if outlets:
+        mask &= articles["outlet"].isin(list(outlets)).to_numpy()
+    return mask
+
+
 def filter_articles(articles: pd.DataFrame, *, since: str | None = None, until: str | None = None,
                     outlets: list[str] | tuple[str, ...] | None = None, keep_undated: bool = False) -> pd.DataFrame:
     """Articles published within [since, until] (inclusive ISO dates) and from ``outlets``.
@@ -53,18 +72,39 @@ def filter_articles(articles: pd.DataFrame, *, since: str | None = None, until: 
     Undated articles are dropped when a date bound is given, unless ``keep_undated``.  A ``date``
     column (:func:`with_months`), where present, is used instead of parsing ``published`` again.
     """
-    mask = pd.Series(True, index=articles.index)
-    if since or until:
-        dates = articles["date"] if "date" in articles.columns else publication_dates(articles)
-        in_range = pd.Series(True, index=articles.index)
-        if since:
-            in_range &= dates >= pd.Timestamp(since)
-        if until:
-            in_range &= dates <= pd.Timestamp(until)
-        mask &= in_range | (dates.isna() & keep_undated)
-    if outlets:
-        mask &= articles["outlet"].isin(list(outlets))
-    return articles[mask]
+    return articles[article_mask(articles, since=since, until=until, outlets=outlets, keep_undated=keep_undated)]
+
+
+#: :func:`sum_by_categories` counts in one array of at most this many key combinations, else it groups.
+MAX_CATEGORY_COMBINATIONS = 2_000_000
+
+
+def sum_by_categories(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
+    """``frame.groupby(keys, observed=True)[value].sum().reset_index()`` with the keys as plain strings,
+    for categorical key columns: the rows' category codes are combined into one number and summed with
+    ``np.bincount`` (a few times faster than a groupby on a widget's 300,000-row table; same rows, same
+    order).  Non-categorical keys, missing keys or too many combinations fall back to the groupby."""
+    columns = [frame[k] for k in keys]
+    categories = [c.cat.categories if isinstance(c.dtype, pd.CategoricalDtype) else None for c in columns]
+    n_combinations = int(np.prod([len(c) for c in categories if c is not None], dtype=float)) if all(
+        c is not None for c in categories) else 0
+    codes = [c.cat.codes.to_numpy() for c in columns] if n_combinations else []
+    if not n_combinations or n_combinations > MAX_CATEGORY_COMBINATIONS or any((c < 0).any() for c in codes):
+        out = frame.groupby(keys, observed=True)[value].sum().reset_index()
+        return out.astype({k: str for k in keys})
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for code, cats in zip(codes, categories):
+        combined = combined * len(cats) + code
+    present = np.flatnonzero(np.bincount(combined, minlength=n_combinations))
+    sums = np.bincount(combined, weights=frame[value].to_numpy(dtype=float), minlength=n_combinations)[present]
+    out, rest = {}, present
+    for key, cats in reversed(list(zip(keys, categories))):
+        rest, code = np.divmod(rest, len(cats))
+        out[key] = cats.take(code).astype(str)
+    values = frame[value]
+    result = pd.DataFrame({k: out[k] for k in keys})
+    result[value] = sums.astype(values.dtype) if pd.api.types.is_integer_dtype(values.dtype) else sums
+    return result
 
 
 # --------------------------------------------------------------------------- boilerplate views

@@ -221,20 +221,20 @@ def render_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None
     Takes the mentions and articles tables, or their :func:`entity_cube` (what the explorer keeps).
     ``figure``: the previous view's Figure, redrawn in place (what the explorer passes)."""
     cube = mentions if articles is None else entity_cube(mentions, articles)
-    rows = views.filter_articles(cube, since=since, until=until, outlets=outlets)
     value = "n_content" if content_only else "n_any"
-    rows = rows[rows[value] > 0]
+    # one row selection for all the filters (each selection copies a 300,000-row cube at 100k articles)
+    keep = views.article_mask(cube, since=since, until=until, outlets=outlets) & (cube[value].to_numpy() > 0)
     if entity_type:
-        rows = rows[rows["entity_type"] == entity_type]
-    counts = (rows.groupby(["entity", "entity_type"], observed=True)[value].sum().rename("n_articles").reset_index()
-              .astype({"entity": str, "entity_type": str})
+        keep &= (cube["entity_type"] == entity_type).to_numpy()
+    rows = cube[keep]
+    counts = (views.sum_by_categories(rows, ["entity", "entity_type"], value).rename(columns={value: "n_articles"})
               .sort_values("n_articles", ascending=False, kind="stable", ignore_index=True))
     counts = counts[counts["n_articles"] >= min_count].reset_index(drop=True)
     names = list(entities) if entities else counts["entity"].head(top_n).tolist()
-    chosen = rows[rows["entity"].isin(names) & rows["date"].notna()]
+    chosen = rows[rows["entity"].isin(names).to_numpy() & rows["date"].notna().to_numpy()]
     period = chosen["month"] if freq == "M" else chosen["date"].dt.to_period(freq).astype(str)
-    over_time = (chosen.assign(period=period).groupby(["period", "entity"], observed=True)[value].sum()
-                 .rename("n_articles").reset_index().astype({"period": str, "entity": str})
+    over_time = (views.sum_by_categories(chosen.assign(period=period), ["period", "entity"], value)
+                 .rename(columns={value: "n_articles"})
                  .sort_values(["period", "n_articles"], ascending=[True, False], ignore_index=True))
     return EntityView(counts, over_time, plotting.plot_mentions_over_time(over_time, fig=figure))
 
