@@ -145,8 +145,7 @@ def kind_chars(articles: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
 
 def kind_shares(per_article_kind: pd.DataFrame) -> pd.DataFrame:
     """:func:`boilerplate_kinds` from the rows of :func:`kind_chars` (already filtered)."""
-    out = per_article_kind.groupby(["outlet", "kind"], observed=True)["chars"].sum().rename("chars").reset_index()
-    out = out.astype({c: str for c in ("outlet", "kind") if isinstance(out[c].dtype, pd.CategoricalDtype)})
+    out = sum_by_categories(per_article_kind, ["outlet", "kind"], "chars")
     out["share"] = (out["chars"] / out.groupby("outlet")["chars"].transform("sum")).round(4)
     return out.sort_values(["outlet", "chars"], ascending=[True, False], ignore_index=True)
 

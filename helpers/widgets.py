@@ -107,12 +107,14 @@ def render_boilerplate(articles: pd.DataFrame | BoilerplateData, segments: pd.Da
     articles and segments tables, or their :func:`prepare_boilerplate` (what the explorer keeps).
     ``figure``: the previous view's Figure, redrawn in place (what the explorer passes)."""
     data = articles if isinstance(articles, BoilerplateData) else prepare_boilerplate(articles, segments)
-    per_article = views.filter_articles(data.per_article, since=since, until=until, outlets=outlets)
-    kc = views.filter_articles(data.kind_chars, since=since, until=until, outlets=outlets)
+    # each table is selected once, after all its conditions are combined
+    keep_articles = views.article_mask(data.per_article, since=since, until=until, outlets=outlets)
+    keep_kinds = views.article_mask(data.kind_chars, since=since, until=until, outlets=outlets)
     if kind:
-        has_kind = kc.loc[kc["kind"] == kind, "article_id"].astype(str).unique()
-        per_article = per_article[per_article["article_id"].isin(has_kind)]
-        kc = kc[kc["kind"] == kind]
+        keep_kinds &= (data.kind_chars["kind"] == kind).to_numpy()
+        has_kind = data.kind_chars["article_id"][keep_kinds].astype(str).unique()
+        keep_articles &= data.per_article["article_id"].isin(has_kind).to_numpy()
+    per_article, kc = data.per_article[keep_articles], data.kind_chars[keep_kinds]
     kinds = views.kind_shares(kc)
     fig = plotting.plot_boilerplate_by_outlet(per_article, fig=figure)
     ids = per_article["article_id"].astype(str).tolist()
