@@ -31,8 +31,7 @@ def articles_per_month(articles: pd.DataFrame) -> pd.DataFrame:
 def count_per_month(dated: pd.DataFrame) -> pd.DataFrame:
     """:func:`articles_per_month` of articles that already have a ``month`` column (:func:`with_months`)."""
     frame = dated[dated["month"].notna()]
-    out = frame.groupby(["month", "outlet"], observed=True).size().rename("n_articles").reset_index()
-    out = out.astype({c: str for c in ("month", "outlet") if isinstance(out[c].dtype, pd.CategoricalDtype)})
+    out = sum_by_categories(frame, ["month", "outlet"], None).rename(columns={"size": "n_articles"})
     return out.sort_values(["month", "outlet"], ignore_index=True)
 
 
@@ -79,30 +78,36 @@ def filter_articles(articles: pd.DataFrame, *, since: str | None = None, until: 
 MAX_CATEGORY_COMBINATIONS = 2_000_000
 
 
-def sum_by_categories(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
-    """``frame.groupby(keys, observed=True)[value].sum().reset_index()`` with the keys as plain strings,
-    for categorical key columns: the rows' category codes are combined into one number and summed with
-    ``np.bincount`` (a few times faster than a groupby on a widget's 300,000-row table; same rows, same
-    order).  Non-categorical keys, missing keys or too many combinations fall back to the groupby."""
+def sum_by_categories(frame: pd.DataFrame, keys: list[str], value: str | None) -> pd.DataFrame:
+    """``frame.groupby(keys, observed=True)[value].sum().reset_index()`` with the keys as plain strings
+    (``value=None``: the number of rows, in a ``size`` column), for categorical key columns: the rows'
+    category codes are combined into one number and summed with ``np.bincount`` (a few times faster than
+    a groupby on a widget's 300,000-row table; same rows, same order).  Non-categorical keys, missing
+    keys or too many combinations fall back to the groupby."""
     columns = [frame[k] for k in keys]
     categories = [c.cat.categories if isinstance(c.dtype, pd.CategoricalDtype) else None for c in columns]
     n_combinations = int(np.prod([len(c) for c in categories if c is not None], dtype=float)) if all(
         c is not None for c in categories) else 0
     codes = [c.cat.codes.to_numpy() for c in columns] if n_combinations else []
     if not n_combinations or n_combinations > MAX_CATEGORY_COMBINATIONS or any((c < 0).any() for c in codes):
-        out = frame.groupby(keys, observed=True)[value].sum().reset_index()
+        grouped = frame.groupby(keys, observed=True)
+        out = (grouped.size().rename("size") if value is None else grouped[value].sum()).reset_index()
         return out.astype({k: str for k in keys})
     combined = np.zeros(len(frame), dtype=np.int64)
     for code, cats in zip(codes, categories):
         combined = combined * len(cats) + code
-    present = np.flatnonzero(np.bincount(combined, minlength=n_combinations))
-    sums = np.bincount(combined, weights=frame[value].to_numpy(dtype=float), minlength=n_combinations)[present]
+    n_rows = np.bincount(combined, minlength=n_combinations)
+    present = np.flatnonzero(n_rows)
     out, rest = {}, present
     for key, cats in reversed(list(zip(keys, categories))):
         rest, code = np.divmod(rest, len(cats))
         out[key] = cats.take(code).astype(str)
-    values = frame[value]
     result = pd.DataFrame({k: out[k] for k in keys})
+    if value is None:
+        result["size"] = n_rows[present].astype(np.int64)
+        return result
+    sums = np.bincount(combined, weights=frame[value].to_numpy(dtype=float), minlength=n_combinations)[present]
+    values = frame[value]
     result[value] = sums.astype(values.dtype) if pd.api.types.is_integer_dtype(values.dtype) else sums
     return result
 

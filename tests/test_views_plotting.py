@@ -123,3 +123,7 @@ def test_sum_by_categories_equals_the_groupby():
     missing.loc[3, "entity"] = np.nan
     pd.testing.assert_frame_equal(sum_by_categories(missing, ["entity"], "n"), expected(missing, ["entity"]))
     assert sum_by_categories(frame.iloc[0:0], ["entity"], "n").empty
+    for f in (frame, plain, missing):  # value None: rows per key combination, like groupby().size()
+        size = f.groupby(["period", "entity"], observed=True).size().rename("size").reset_index()
+        pd.testing.assert_frame_equal(sum_by_categories(f, ["period", "entity"], None),
+                                      size.astype({"period": str, "entity": str}))
