@@ -1,6 +1,6 @@
 """Boilerplate classifier: accuracy and speed next to jusText, in one run, on one core.
 
-    .venv/bin/pip install justext lxml_html_clean     # the baseline (bench extra)
+    .venv/bin/pip install justext     # the baseline (bench extra)
     taskset -c 0 .venv/bin/python benchmarks/bench_boilerplate.py
 
 For each of aeb_full and aeb_mild (../shared/benchmarks/boilerplate) it runs
