@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from helpers import paths
@@ -46,7 +47,7 @@ def test_environment_yml_matches_pyproject():
     pyproject = _pyproject_requirements()
     assert set(conda) - CONDA_ONLY == set(pyproject)
     for name, spec in pyproject.items():
-        assert conda[name] == spec.replace(" ", ""), f"{name}: pyproject {spec} vs environment.yml {conda[name]}"
+        assert SpecifierSet(conda[name]) == SpecifierSet(spec), f"{name}: pyproject {spec} vs environment.yml {conda[name]}"
 
 
 def test_readme_commands_and_ci():
