@@ -223,6 +223,31 @@ _CUE_START_KINDS = ("related", "byline", "contact", "advertisement")
 #: Cue phrases are looked for in at most this many characters at each end of a long paragraph.
 CUE_WINDOW_CHARS = 200
 
+# Candidate kinds are kept as bit masks (bit i = KINDS[i]): OR-ing per-word masks is cheaper than set unions,
+# and the batch path (:func:`paragraph_stats_many`) computes a paragraph's mask from its words with numpy.
+_KIND_BIT = {k: 1 << i for i, k in enumerate(KINDS)}
+_ALWAYS_MASK = sum(_KIND_BIT[k] for k in _ALWAYS_TRIED)
+#: Per trigger word or symbol: the mask of the kinds it lets through.
+_TRIGGER_MASK = {w: sum(_KIND_BIT[k] for k in kinds) for w, kinds in _TRIGGER_TO_KINDS.items()}
+_NAV_BIT, _BYLINE_BIT = _KIND_BIT["navigation"], _KIND_BIT["byline"]
+#: mask -> ((kind, lower-case pattern), ...) in KINDS order; filled as masks occur (at most 2**13 of them).
+_MASK_PATTERNS: dict[int, tuple[tuple[str, re.Pattern], ...]] = {}
+
+
+def _mask_patterns(mask: int) -> tuple[tuple[str, re.Pattern], ...]:
+    kinds = _MASK_PATTERNS.get(mask)
+    if kinds is None:
+        kinds = _MASK_PATTERNS[mask] = tuple((k, _CUE_LOWER[k]) for k in KINDS if mask & _KIND_BIT[k])
+    return kinds
+
+
+def _token_mask(tokens) -> int:
+    """The kinds the trigger words among ``tokens`` (lower case) let through, as a mask."""
+    mask = 0
+    for tok in _TRIGGER_MASK.keys() & set(tokens):
+        mask |= _TRIGGER_MASK[tok]
+    return mask
+
 
 def match_cues(text: str, lower_words: list[str] | None = None, also_in: str | None = None,
                also_in_text: str | None = None) -> list[str]:
@@ -238,27 +263,30 @@ def match_cues(text: str, lower_words: list[str] | None = None, also_in: str | N
     # a kind can only match (in both texts) if one of its trigger words or symbols occurs (in the shorter one)
     if also_in is not None and also_in_text is not None:
         trigger_text = also_in_text
-        tokens = set(map(str.lower, _TRIGGER_TOKEN.findall(also_in_text)))
+        mask = _token_mask(map(str.lower, _TRIGGER_TOKEN.findall(also_in_text)))
     elif lower_words is None or len(text) > 2 * CUE_WINDOW_CHARS + 3:
         trigger_text = text
-        tokens = set(map(str.lower, _TRIGGER_TOKEN.findall(text)))
+        mask = _token_mask(map(str.lower, _TRIGGER_TOKEN.findall(text)))
     else:
         trigger_text = text
-        tokens = set(lower_words)
-    candidates = set(_ALWAYS_TRIED)
-    for tok in tokens.intersection(_TRIGGER_TO_KINDS):
-        candidates.update(_TRIGGER_TO_KINDS[tok])
+        mask = _token_mask(lower_words)
+    return _match_cues_masked(text, text.lower(), trigger_text, mask, also_in)
+
+
+def _match_cues_masked(text: str, low: str, trigger_text: str, mask: int, also_in: str | None) -> list[str]:
+    """The end of :func:`match_cues`: ``text`` (already cut to its window), ``low`` = ``text.lower()``,
+    ``mask`` = the kinds let through by the trigger words."""
+    mask |= _ALWAYS_MASK
     for sym in _TRIGGER_SYMBOLS:
         if sym in trigger_text:
-            candidates.update(_TRIGGER_TO_KINDS[sym])
+            mask |= _TRIGGER_MASK[sym]
     if len(text.rstrip()) > 20 and "•" not in text and "|" not in text and "»" not in text:
-        candidates.discard("navigation")  # its only unanchored alternative needs one of these separators
-    low = text.lower()
+        mask &= ~_NAV_BIT  # its only unanchored alternative needs one of these separators
     if low[:1] not in "(rawecbps" and "(web editor" not in low:
-        candidates.discard("byline")  # all its alternatives but "(web editor" are anchored at the start
+        mask &= ~_BYLINE_BIT  # all its alternatives but "(web editor" are anchored at the start
     if also_in is not None:
-        return [k for k in KINDS if k in candidates and _CUE_LOWER[k].search(also_in) and _CUE_LOWER[k].search(low)]
-    return [k for k in KINDS if k in candidates and _CUE_LOWER[k].search(low)]
+        return [k for k, p in _mask_patterns(mask) if p.search(also_in) and p.search(low)]
+    return [k for k, p in _mask_patterns(mask) if p.search(low)]
 
 
 # --------------------------------------------------------------------------- features
