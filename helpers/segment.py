@@ -31,10 +31,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
-from functools import lru_cache
+from bisect import bisect_right
+from collections import Counter, OrderedDict
+from functools import lru_cache, reduce
 from itertools import chain, repeat
-from operator import itemgetter
+from operator import itemgetter, or_
 from pathlib import Path
 
 import numpy as np
@@ -190,8 +191,70 @@ def _lowered(pattern: re.Pattern) -> re.Pattern:
     return re.compile(pattern.pattern.lower(), pattern.flags & ~re.I)
 
 
-#: The cue patterns for lower-cased text (what match_cues searches).
+def _top_level_alternatives(source: str) -> list[str]:
+    """A regex source split at its top-level ``|`` (not inside a group or a character class, not escaped)."""
+    parts, current, depth, in_class, i = [], [], 0, False, 0
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            current.append(source[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if source[i + 1:i + 2] == "]" or source[i + 1:i + 3] == "^]":  # "[]..." / "[^]...": a literal "]"
+                raise ValueError(f"unsupported character class in {source!r}")
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+            i += 1
+            continue
+        current.append(c)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _fast_search(pattern: re.Pattern):
+    """A function ``s -> bool(pattern.search(s))``, faster for a pattern of several alternatives: Python's regex
+    engine tries every alternative at every position and cannot skip ahead to a literal once alternatives are
+    mixed.  So the alternatives anchored at the start (``^...``) are tried together with ``match``, and every
+    other one alone (a literal start is then found quickly); one starting with ``\\b`` only after its rest
+    (without the ``\\b``, so a necessary condition, and it starts with a literal) was found."""
+    source, flags = pattern.pattern, pattern.flags
+    alternatives = _top_level_alternatives(source)
+    # the split is exact only without re.M (``^`` = start of the text) and with no back-references
+    assert "|".join(alternatives) == source and not flags & re.M and not re.search(r"\\[1-9]|\(\?P=", source), source
+    anchored = [a[1:] for a in alternatives if a.startswith("^")]
+    tests = [re.compile("|".join(anchored), flags).match] if anchored else []
+    for alt in alternatives:
+        if alt.startswith("\\b"):
+            tests.append(_both(re.compile(alt[2:], flags).search, re.compile(alt, flags).search))
+        elif not alt.startswith("^"):
+            tests.append(re.compile(alt, flags).search)
+    if len(tests) == 1:
+        return tests[0]
+
+    def search(s: str) -> bool:
+        for test in tests:
+            if test(s):
+                return True
+        return False
+    return search
+
+
+def _both(first, second):
+    return lambda s: first(s) is not None and second(s) is not None
+
+
+#: The cue patterns for lower-cased text (what match_cues searches) ...
 _CUE_LOWER = {k: _lowered(v) for k, v in _CUE_PATTERNS.items()}
+#: ... and the same tests, faster (:func:`_fast_search`; the batch path uses these).
+_CUE_FAST = {k: _fast_search(v) for k, v in _CUE_LOWER.items()}
 #: A kind's cue pattern is only tried when the paragraph contains one of these words or symbols
 #: (a set lookup is much cheaper than a regex search; the result is the same).  None = always try.
 _CUE_TRIGGERS: dict[str, frozenset | None] = {
@@ -230,14 +293,15 @@ _ALWAYS_MASK = sum(_KIND_BIT[k] for k in _ALWAYS_TRIED)
 #: Per trigger word or symbol: the mask of the kinds it lets through.
 _TRIGGER_MASK = {w: sum(_KIND_BIT[k] for k in kinds) for w, kinds in _TRIGGER_TO_KINDS.items()}
 _NAV_BIT, _BYLINE_BIT = _KIND_BIT["navigation"], _KIND_BIT["byline"]
-#: mask -> ((kind, lower-case pattern), ...) in KINDS order; filled as masks occur (at most 2**13 of them).
-_MASK_PATTERNS: dict[int, tuple[tuple[str, re.Pattern], ...]] = {}
+#: (mask, fast) -> ((kind, search), ...) in KINDS order; filled as masks occur (at most 2 * 2**13 of them).
+_MASK_SEARCHES: dict[tuple[int, bool], tuple[tuple[str, object], ...]] = {}
 
 
-def _mask_patterns(mask: int) -> tuple[tuple[str, re.Pattern], ...]:
-    kinds = _MASK_PATTERNS.get(mask)
+def _mask_searches(mask: int, fast: bool) -> tuple[tuple[str, object], ...]:
+    kinds = _MASK_SEARCHES.get((mask, fast))
     if kinds is None:
-        kinds = _MASK_PATTERNS[mask] = tuple((k, _CUE_LOWER[k]) for k in KINDS if mask & _KIND_BIT[k])
+        kinds = _MASK_SEARCHES[mask, fast] = tuple((k, _CUE_FAST[k] if fast else _CUE_LOWER[k].search)
+                                                   for k in KINDS if mask & _KIND_BIT[k])
     return kinds
 
 
@@ -273,9 +337,10 @@ def match_cues(text: str, lower_words: list[str] | None = None, also_in: str | N
     return _match_cues_masked(text, text.lower(), trigger_text, mask, also_in)
 
 
-def _match_cues_masked(text: str, low: str, trigger_text: str, mask: int, also_in: str | None) -> list[str]:
+def _match_cues_masked(text: str, low: str, trigger_text: str, mask: int, also_in: str | None,
+                       fast: bool = False) -> list[str]:
     """The end of :func:`match_cues`: ``text`` (already cut to its window), ``low`` = ``text.lower()``,
-    ``mask`` = the kinds let through by the trigger words."""
+    ``mask`` = the kinds let through by the trigger words; ``fast``: with ``_CUE_FAST`` (same result)."""
     mask |= _ALWAYS_MASK
     for sym in _TRIGGER_SYMBOLS:
         if sym in trigger_text:
@@ -285,8 +350,8 @@ def _match_cues_masked(text: str, low: str, trigger_text: str, mask: int, also_i
     if low[:1] not in "(rawecbps" and "(web editor" not in low:
         mask &= ~_BYLINE_BIT  # all its alternatives but "(web editor" are anchored at the start
     if also_in is not None:
-        return [k for k, p in _mask_patterns(mask) if p.search(also_in) and p.search(low)]
-    return [k for k, p in _mask_patterns(mask) if p.search(low)]
+        return [k for k, search in _mask_searches(mask, fast) if search(also_in) and search(low)]
+    return [k for k, search in _mask_searches(mask, fast) if search(low)]
 
 
 # --------------------------------------------------------------------------- features
@@ -373,14 +438,14 @@ _ABOUT_BIO = re.compile(
 
 _CAPTION_CUE_LOWER, _WEEKDAY_DATE_LOWER, _ABOUT_BIO_LOWER, _CREDIT_LINE_LOWER, _COMMENT_LINE_LOWER = map(
     _lowered, (_CAPTION_CUE, _WEEKDAY_DATE, _ABOUT_BIO, _CREDIT_LINE, _COMMENT_LINE))
+#: The same searches, faster (:func:`_fast_search`; the batch path uses these).
+_CAPTION_CUE_FAST, _WEEKDAY_DATE_FAST, _ABOUT_BIO_FAST, _CREDIT_LINE_FAST, _COMMENT_LINE_FAST = map(
+    _fast_search, (_CAPTION_CUE_LOWER, _WEEKDAY_DATE_LOWER, _ABOUT_BIO_LOWER, _CREDIT_LINE_LOWER, _COMMENT_LINE_LOWER))
 
 
-@lru_cache(maxsize=100_000)
-def paragraph_stats(text: str) -> dict:
-    """Shape statistics of one paragraph (used by the model and shown in the notebook).
-
-    Cached by text: boilerplate repeats across a corpus, so the same lines come back often.
-    Treat the returned dict as read-only."""
+def _paragraph_stats_one(text: str) -> dict:
+    """:func:`paragraph_stats` of one text, computed alone (not cached).  The reference for
+    :func:`_paragraph_stats_batch`, which must give the same values."""
     # str.split is several times faster than a Unicode word regex on long paragraphs
     # (map/filter keep the per-token work in C; the digit filter only runs when there are digits)
     n_digits = sum(map(text.count, "0123456789"))
@@ -457,6 +522,216 @@ def paragraph_stats(text: str) -> dict:
     return out
 
 
+#: At most this many paragraphs' statistics are kept (least recently used dropped first).
+STATS_CACHE_SIZE = 100_000
+_STATS_CACHE: OrderedDict[str, dict] = OrderedDict()
+
+
+def paragraph_stats(text: str) -> dict:
+    """Shape statistics of one paragraph (used by the model and shown in the notebook).
+
+    Cached by text: boilerplate repeats across a corpus, so the same lines come back often.
+    Treat the returned dict as read-only.  For many paragraphs :func:`paragraph_stats_many` is faster."""
+    st = _STATS_CACHE.get(text)
+    if st is None:
+        st = _STATS_CACHE[text] = _paragraph_stats_one(text)
+        if len(_STATS_CACHE) > STATS_CACHE_SIZE:
+            _STATS_CACHE.popitem(last=False)
+    else:
+        _STATS_CACHE.move_to_end(text)
+    return st
+
+
+def paragraph_stats_many(texts: list[str]) -> list[dict]:
+    """:func:`paragraph_stats` of each text (the same dicts, through the same cache); the texts not in the
+    cache are computed together (:func:`_paragraph_stats_batch`), which is several times faster per paragraph."""
+    cache, known, missing = _STATS_CACHE, {}, []
+    for text in dict.fromkeys(texts):
+        st = cache.get(text)
+        if st is None:
+            missing.append(text)
+        else:
+            cache.move_to_end(text)
+            known[text] = st
+    if missing:
+        computed = _paragraph_stats_batch(missing)
+        known.update(zip(missing, computed))
+        cache.update(zip(missing, computed))
+        while len(cache) > STATS_CACHE_SIZE:
+            cache.popitem(last=False)
+    return [known[t] for t in texts]
+
+
+def clear_stats_cache() -> None:
+    """Empty the cache of :func:`paragraph_stats` (benchmarks start each pass from an empty cache)."""
+    _STATS_CACHE.clear()
+
+
+paragraph_stats.cache_clear = clear_stats_cache  # the name it had as an lru_cache
+
+
+# Per lower-case word, bit flags for every word list the statistics look words up in (one dict lookup per
+# word in the batch path): bits 0-12 the cue kinds it triggers (``_TRIGGER_MASK``), then these.
+_W_STOP, _W_YOU_WE, _W_CAPTION, _W_CREDIT, _W_ABOUT, _W_SITE = (1 << (len(KINDS) + i) for i in range(6))
+_W_CUES = (1 << len(KINDS)) - 1
+_WORD_FLAGS: dict[str, int] = dict(_TRIGGER_MASK)
+for _words, _flag in ((STOPWORDS, _W_STOP), (_YOU_WE_WORDS, _W_YOU_WE), (_CAPTION_TRIGGERS, _W_CAPTION),
+                      (_CREDIT_TRIGGERS, _W_CREDIT), (_ABOUT_TRIGGERS, _W_ABOUT), (_SITE_WORDS, _W_SITE)):
+    for _w in _words:
+        _WORD_FLAGS[_w] = _WORD_FLAGS.get(_w, 0) | _flag
+# the about and site words are tested against the content words (stop words removed): none may be a stop word
+assert _ABOUT_TRIGGERS.isdisjoint(STOPWORDS) and _SITE_WORDS.isdisjoint(STOPWORDS)
+
+# Character classes counted with numpy in the batch path (code points past the table's end are "other").
+_C_OTHER, _C_DIGIT, _C_CJK, _C_LOWER, _C_UPPER = range(5)
+_CHAR_CLASS = np.zeros(0xA000 + 1, dtype=np.uint8)
+_CHAR_CLASS[0x4E00:0xA000] = _C_CJK  # what _CJK matches
+for _chars, _k in (("0123456789", _C_DIGIT), ("abcdefghijklmnopqrstuvwxyz", _C_LOWER), ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _C_UPPER)):
+    _CHAR_CLASS[[ord(c) for c in _chars]] = _k
+assert _CJK.pattern == "[\\u4e00-\\u9fff]" and _GLUED.pattern == "[a-z][A-Z][a-z]"
+#: Below this many texts the numpy set-up costs more than it saves.
+_BATCH_MIN_TEXTS = 4
+
+
+def _paragraphs_containing(joined: str, starts: list[int], needle: str) -> set[int]:
+    """Indices of the paragraphs (at offsets ``starts`` of ``joined``, separated by a character the needle
+    does not contain) that contain ``needle``: one ``str.find`` per paragraph that has it."""
+    found, pos, m = set(), joined.find(needle), len(starts)
+    while pos >= 0:
+        i = bisect_right(starts, pos) - 1
+        found.add(i)
+        pos = joined.find(needle, starts[i + 1]) if i + 1 < m else -1
+    return found
+
+
+def _page_counts(texts: list[str]) -> tuple[list[int], list[int], list[int], list[bool], list[bool]]:
+    """Per text: ASCII digits, CJK characters (``_CJK``), glued words (``len(_GLUED.findall(text))``),
+    whether two capitals in a row occur in the first 300 characters (``_MID_DATELINE`` needs them), whether
+    a ``_URL_HINTS`` string occurs; with numpy over the joined texts instead of ~15 calls per text."""
+    m = len(texts)
+    lens = np.fromiter(map(len, texts), dtype=np.intp, count=m)
+    # joined by "\0" (class "other"): no counted pair of characters and no hint straddles two texts
+    joined = "\0".join(texts)
+    offsets = np.zeros(m, dtype=np.intp)
+    np.cumsum(lens[:-1] + 1, out=offsets[1:])
+    ascii = joined.isascii()
+    codes = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if ascii
+             else np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+    cls = _CHAR_CLASS.take(codes, mode="clip")
+    para = np.repeat(np.arange(m), lens + 1)[:len(codes)]  # the text of each character
+    n_digits = np.bincount(para[cls == _C_DIGIT], minlength=m).tolist()
+    n_cjk = [0] * m if ascii else np.bincount(para[cls == _C_CJK], minlength=m).tolist()
+    lower, upper = cls == _C_LOWER, cls == _C_UPPER
+    # findall counts non-overlapping matches: where two overlap ("aBcDe", starts two apart) the regex counts
+    glued_at = np.flatnonzero(lower[:-2] & upper[1:-1] & lower[2:])
+    glued = np.bincount(para[glued_at], minlength=m).tolist()
+    for i in set(para[glued_at[1:][np.diff(glued_at) == 2]].tolist()):
+        glued[i] = len(_GLUED.findall(texts[i]))
+    caps_at = np.flatnonzero(upper[:-1] & upper[1:])
+    caps_at = caps_at[caps_at - offsets[para[caps_at]] < 299]  # both in text[:300]
+    caps_head = np.zeros(m, dtype=bool)
+    caps_head[para[caps_at]] = True
+    starts = offsets.tolist()
+    has_url = set().union(*(_paragraphs_containing(joined, starts, h) for h in _URL_HINTS))
+    return n_digits, n_cjk, glued, caps_head.tolist(), [i in has_url for i in range(m)]
+
+
+def _cues_in_batch(text: str, low: str, start: str, lower_start: str, long: bool, glued: int, mask: int) -> list[str]:
+    """``match_cues`` as :func:`_paragraph_stats_one` calls it, with the fast searches; ``mask``: of the paragraph's
+    words (computed beforehand), used where match_cues would take its trigger words from them."""
+    if len(text) > 2 * CUE_WINDOW_CHARS:
+        text = text[:CUE_WINDOW_CHARS] + " … " + text[-CUE_WINDOW_CHARS:]
+        low = text.lower()
+    if long:  # only cues that also occur in the opening count; its trigger words are looked for there
+        return _match_cues_masked(text, low, start, _token_mask(map(str.lower, _TRIGGER_TOKEN.findall(start))),
+                                  lower_start, True)
+    if glued:  # the words of glued text ("SubscribeSign In") are split by _TRIGGER_TOKEN
+        mask = _token_mask(map(str.lower, _TRIGGER_TOKEN.findall(text)))
+    return _match_cues_masked(text, low, text, mask, None, True)
+
+
+def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
+    """:func:`_paragraph_stats_one` of each text (exactly the same values: ``tests/test_segment.py`` compares
+    the two), cheaper: the counts of :func:`_page_counts` for all texts at once; one lookup per word in
+    ``_WORD_FLAGS`` instead of several word-set tests; the regexes with :func:`_fast_search` and gated by
+    those counts and flags; the ``own`` arrays made from one array for all texts."""
+    m = len(texts)
+    if m < _BATCH_MIN_TEXTS:
+        return list(map(_paragraph_stats_one, texts))
+    out, rows = [], []
+    for text, n_digits, n_cjk, glued, caps_head, has_url in zip(texts, *_page_counts(texts)):
+        words = list(filter(None, map(str.strip, text.split(), repeat(_PUNCT))))
+        if n_digits:
+            words = [w for w in words if not w[0].isdigit()]
+        n_w = len(words)
+        n_words = n_w + n_cjk // 2
+        lower = list(map(str.lower, words))
+        flags = reduce(or_, map(_WORD_FLAGS.get, lower, repeat(0)), 0)  # the paragraph's word flags, OR-ed
+        stop = sum(map(STOPWORDS.__contains__, lower))
+        caps = sum(map(str.isupper, map(itemgetter(0), words)))
+        lstripped = text.lstrip()
+        start = lstripped[:40]
+        lower_start = start.lower()
+        text_lower = text.lower()
+        cues = _cues_in_batch(text, text_lower, start, lower_start, n_words > LONG_PARAGRAPH_WORDS, glued, flags & _W_CUES)
+        last = text.rstrip()[-1:]
+        terminal = last in _TERMINAL_CHARS
+        stop_share = stop / n_w if n_w else (0.3 if n_cjk > 5 else 0.0)
+        cap_share = caps / n_w if n_w else 0.0
+        dangling = text.count("(") != text.count(")") or text.count("[") != text.count("]")
+        pipes = text.count("|") + text.count("•") + text.count("»")
+        cue_start = bool(cues) and any(_CUE_LOWER[k].search(lower_start) for k in _CUE_START_KINDS if k in cues)
+        is_cjk = n_cjk > n_w
+        you_we = sum(map(_YOU_WE_WORDS.__contains__, lower))
+        n_upper_words = sum(map(str.isupper, words))
+        caption_cue = (("|" in text or "(" in text or "/" in text or flags & _W_CAPTION != 0)
+                       and bool(_CAPTION_CUE_FAST(text_lower)))
+        content_words = set(lower)
+        content_words.difference_update(STOPWORDS)
+        n_sent = text.count(". ") + text.count("? ") + text.count("! ") + (last in ".?!")
+        head = text[:300]
+        mid_dateline = caps_head and (":" in head or "—" in head or "–" in head) and bool(_MID_DATELINE.search(head))
+        weekday_date = "day" in text and bool(_WEEKDAY_DATE_FAST(text_lower))
+        head_lower = text_lower if len(text) <= 300 else head.lower()
+        about_bio = (head_lower.startswith("about ") or "headquartered in" in head_lower
+                     or (("employs " in head_lower or flags & _W_ABOUT != 0) and bool(_ABOUT_BIO_FAST(head_lower))))
+        key = text.strip().lower()
+        short = n_words <= 12
+        credit_line = short and ("/" in text or flags & _W_CREDIT != 0) and bool(_CREDIT_LINE_FAST(key))
+        comment_line = short and (key in _COMMENT_WORDS or ((n_digits or "sa" in key or "wrote" in key)
+                                                            and bool(_COMMENT_LINE_FAST(text_lower))))
+        site = len(_SITE_WORDS.intersection(content_words)) if flags & _W_SITE else 0
+        # _prose_value
+        if cues and n_words < 30:
+            prose = -1.0
+        elif n_words >= 10 and (stop_share >= 0.2 or is_cjk) and terminal:
+            prose = min(n_words, 60) / 10.0
+        elif n_words >= 25:
+            prose = 1.0
+        else:
+            prose = -1.0 - min(n_words, 10) / 20.0
+        out.append({
+            "words": words, "n_words": n_words, "stop_share": stop_share, "terminal": terminal, "cap_share": cap_share,
+            "n_caps": caps, "has_url": has_url, "dangling": dangling, "digit_share": n_digits / max(1, len(text)),
+            "pipes": pipes, "cues": cues, "cue_start": cue_start, "is_cjk": is_cjk, "you_we": you_we, "glued": glued,
+            "n_upper_words": n_upper_words, "caption_cue": caption_cue, "content_words": content_words,
+            "word_hashes": tuple(map(hash, content_words)), "prose": prose, "key": key,
+        })
+        n_w1 = max(1, n_w)
+        rows.append((
+            1.0, math.log1p(n_words), 1 <= n_words <= 3, 4 <= n_words <= 9, stop_share, terminal, cap_share,
+            has_url, dangling, n_digits / max(1, len(text)), min(pipes, 5) / 5, bool(cues), cue_start,
+            is_cjk, n_w >= 3 and caps >= 0.7 * n_w and not terminal, bool(_IMPERATIVE.match(lstripped)),
+            you_we / n_w1, min(glued, 3) / 3, caption_cue, last == ":", n_upper_words / n_w1, len(text) > 400,
+            min(10 * site / n_w1, 1.0), mid_dateline, weekday_date, credit_line, comment_line,
+            about_bio, math.log1p(n_sent), len(content_words) < 3,
+        ))
+    # one array for all, then a copy per paragraph (a view would keep the page's whole array alive in the cache)
+    for st, row in zip(out, np.array(rows, dtype=float)):
+        st["own"] = row.copy()
+    return out
+
+
 def _prose_value(st: dict) -> float:
     """How strongly a paragraph looks like article prose (for the body-span search)."""
     if st["cues"] and st["n_words"] < 30:
@@ -486,7 +761,7 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
     """Feature matrix (n paragraphs x ``FEATURE_NAMES``) for one article (``stats``: their
     :func:`paragraph_stats`, if already at hand)."""
     if stats is None:
-        stats = [paragraph_stats(p) for p in paragraphs]
+        stats = paragraph_stats_many(paragraphs)
     n = len(paragraphs)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
@@ -717,7 +992,7 @@ def boilerplate_scores(paragraphs: list[str]) -> np.ndarray:
     trees, or :func:`short_article_scores` for an article shorter than the pages they were fitted on."""
     if not paragraphs:
         return np.zeros(0)
-    return _scores(paragraphs, [paragraph_stats(p) for p in paragraphs])
+    return _scores(paragraphs, paragraph_stats_many(paragraphs))
 
 
 def classify_paragraphs(paragraphs: list[str]) -> list[str]:
@@ -729,7 +1004,7 @@ def classify_paragraphs(paragraphs: list[str]) -> list[str]:
     """
     threshold = load_weights()[2]
     paragraphs = list(paragraphs)
-    stats = [paragraph_stats(p) for p in paragraphs]
+    stats = paragraph_stats_many(paragraphs)
     if not stats:
         return []
     scores = _scores(paragraphs, stats)
