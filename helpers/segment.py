@@ -219,32 +219,42 @@ def _top_level_alternatives(source: str) -> list[str]:
     return parts
 
 
-def _fast_search(pattern: re.Pattern):
-    """A function ``s -> bool(pattern.search(s))``, faster for a pattern of several alternatives: Python's regex
-    engine tries every alternative at every position and cannot skip ahead to a literal once alternatives are
-    mixed.  So the alternatives anchored at the start (``^...``) are tried together with ``match``, and every
-    other one alone (a literal start is then found quickly); one starting with ``\\b`` only after its rest
-    (without the ``\\b``, so a necessary condition, and it starts with a literal) was found."""
+def _split_search(pattern: re.Pattern) -> tuple[re.Pattern | None, object]:
+    """``pattern`` (several alternatives, no re.M) as (its alternatives anchored at the start, without the ``^``,
+    as one pattern for ``match``; a function searching for any of the others), either None if there are none.
+    ``pattern.search(s)`` matches iff one of the two does, and the two are faster: Python's regex engine tries
+    every alternative at every position, and cannot skip ahead to a literal once alternatives are mixed.
+    Every unanchored alternative is searched alone (a literal start is then found quickly); one starting with
+    ``\\b`` only after its rest (without the ``\\b``: a necessary condition, starting with a literal) was found."""
     source, flags = pattern.pattern, pattern.flags
     alternatives = _top_level_alternatives(source)
     # the split is exact only without re.M (``^`` = start of the text) and with no back-references
     assert "|".join(alternatives) == source and not flags & re.M and not re.search(r"\\[1-9]|\(\?P=", source), source
     anchored = [a[1:] for a in alternatives if a.startswith("^")]
-    tests = [re.compile("|".join(anchored), flags).match] if anchored else []
+    searches = []
     for alt in alternatives:
         if alt.startswith("\\b"):
-            tests.append(_both(re.compile(alt[2:], flags).search, re.compile(alt, flags).search))
+            searches.append(_both(re.compile(alt[2:], flags).search, re.compile(alt, flags).search))
         elif not alt.startswith("^"):
-            tests.append(re.compile(alt, flags).search)
-    if len(tests) == 1:
-        return tests[0]
+            searches.append(re.compile(alt, flags).search)
+    if len(searches) > 1:
+        def search(s: str) -> bool:
+            for one in searches:
+                if one(s):
+                    return True
+            return False
+    else:
+        search = searches[0] if searches else None
+    return (re.compile("|".join(anchored), flags) if anchored else None), search
 
-    def search(s: str) -> bool:
-        for test in tests:
-            if test(s):
-                return True
-        return False
-    return search
+
+def _fast_search(pattern: re.Pattern):
+    """A function ``s -> bool(pattern.search(s))``, faster (:func:`_split_search`)."""
+    anchored, search = _split_search(pattern)
+    if anchored is None or search is None:
+        return search or anchored.match
+    match = anchored.match
+    return lambda s: match(s) is not None or bool(search(s))
 
 
 def _both(first, second):
@@ -253,8 +263,12 @@ def _both(first, second):
 
 #: The cue patterns for lower-cased text (what match_cues searches) ...
 _CUE_LOWER = {k: _lowered(v) for k, v in _CUE_PATTERNS.items()}
-#: ... and the same tests, faster (:func:`_fast_search`; the batch path uses these).
-_CUE_FAST = {k: _fast_search(v) for k, v in _CUE_LOWER.items()}
+#: ... and as (anchored alternatives' ``match``, the other alternatives' search) (:func:`_split_search`) for the
+#: batch path, with all kinds' anchored alternatives in one pattern: a paragraph that none of them matches at
+#: its start (most) needs no other ``match``.
+_CUE_PARTS = {k: _split_search(v) for k, v in _CUE_LOWER.items()}
+_CUE_ANY_START = re.compile("|".join(f"(?:{a.pattern})" for a, _ in _CUE_PARTS.values() if a is not None)).match
+
 #: A kind's cue pattern is only tried when the paragraph contains one of these words or symbols
 #: (a set lookup is much cheaper than a regex search; the result is the same).  None = always try.
 _CUE_TRIGGERS: dict[str, frozenset | None] = {
@@ -293,15 +307,24 @@ _ALWAYS_MASK = sum(_KIND_BIT[k] for k in _ALWAYS_TRIED)
 #: Per trigger word or symbol: the mask of the kinds it lets through.
 _TRIGGER_MASK = {w: sum(_KIND_BIT[k] for k in kinds) for w, kinds in _TRIGGER_TO_KINDS.items()}
 _NAV_BIT, _BYLINE_BIT = _KIND_BIT["navigation"], _KIND_BIT["byline"]
-#: (mask, fast) -> ((kind, search), ...) in KINDS order; filled as masks occur (at most 2 * 2**13 of them).
-_MASK_SEARCHES: dict[tuple[int, bool], tuple[tuple[str, object], ...]] = {}
+#: mask -> ((kind, search), ...) and ((kind, anchored match, other search), ...) (``_CUE_PARTS``), in KINDS order;
+#: filled as masks occur (at most 2**13 of them).
+_MASK_SEARCHES: dict[int, tuple[tuple[str, object], ...]] = {}
+_MASK_PARTS: dict[int, tuple[tuple[str, object, object], ...]] = {}
 
 
-def _mask_searches(mask: int, fast: bool) -> tuple[tuple[str, object], ...]:
-    kinds = _MASK_SEARCHES.get((mask, fast))
+def _mask_searches(mask: int) -> tuple[tuple[str, object], ...]:
+    kinds = _MASK_SEARCHES.get(mask)
     if kinds is None:
-        kinds = _MASK_SEARCHES[mask, fast] = tuple((k, _CUE_FAST[k] if fast else _CUE_LOWER[k].search)
-                                                   for k in KINDS if mask & _KIND_BIT[k])
+        kinds = _MASK_SEARCHES[mask] = tuple((k, _CUE_LOWER[k].search) for k in KINDS if mask & _KIND_BIT[k])
+    return kinds
+
+
+def _mask_parts(mask: int) -> tuple[tuple[str, object, object], ...]:
+    kinds = _MASK_PARTS.get(mask)
+    if kinds is None:
+        kinds = _MASK_PARTS[mask] = tuple((k, a.match if a is not None else None, search)
+                                          for k, (a, search) in _CUE_PARTS.items() if mask & _KIND_BIT[k])
     return kinds
 
 
@@ -337,10 +360,18 @@ def match_cues(text: str, lower_words: list[str] | None = None, also_in: str | N
     return _match_cues_masked(text, text.lower(), trigger_text, mask, also_in)
 
 
-def _match_cues_masked(text: str, low: str, trigger_text: str, mask: int, also_in: str | None,
-                       fast: bool = False) -> list[str]:
+def _match_cues_masked(text: str, low: str, trigger_text: str, mask: int, also_in: str | None) -> list[str]:
     """The end of :func:`match_cues`: ``text`` (already cut to its window), ``low`` = ``text.lower()``,
-    ``mask`` = the kinds let through by the trigger words; ``fast``: with ``_CUE_FAST`` (same result)."""
+    ``mask`` = the kinds let through by the trigger words."""
+    mask = _candidate_mask(text, low, trigger_text, mask)
+    if also_in is not None:
+        return [k for k, search in _mask_searches(mask) if search(also_in) and search(low)]
+    return [k for k, search in _mask_searches(mask) if search(low)]
+
+
+def _candidate_mask(text: str, low: str, trigger_text: str, mask: int) -> int:
+    """The kinds :func:`match_cues` tries: ``mask`` (its trigger words'), the trigger symbols' and the kinds
+    always tried, less two that cannot match."""
     mask |= _ALWAYS_MASK
     for sym in _TRIGGER_SYMBOLS:
         if sym in trigger_text:
@@ -349,9 +380,22 @@ def _match_cues_masked(text: str, low: str, trigger_text: str, mask: int, also_i
         mask &= ~_NAV_BIT  # its only unanchored alternative needs one of these separators
     if low[:1] not in "(rawecbps" and "(web editor" not in low:
         mask &= ~_BYLINE_BIT  # all its alternatives but "(web editor" are anchored at the start
+    return mask
+
+
+def _match_cues_fast(text: str, low: str, trigger_text: str, mask: int, also_in: str | None) -> list[str]:
+    """:func:`_match_cues_masked`, the same kinds found faster: each kind's alternatives anchored at the start
+    are only tried when ``_CUE_ANY_START`` matches, the others with :func:`_split_search`'s search."""
+    parts = _mask_parts(_candidate_mask(text, low, trigger_text, mask))
     if also_in is not None:
-        return [k for k, search in _mask_searches(mask, fast) if search(also_in) and search(low)]
-    return [k for k, search in _mask_searches(mask, fast) if search(low)]
+        return [k for k, match, search in parts if _cue_part_hit(also_in, match, search) and _cue_part_hit(low, match, search)]
+    at_start = _CUE_ANY_START(low) is not None
+    return [k for k, match, search in parts
+            if (at_start and match is not None and match(low) is not None) or (search is not None and search(low))]
+
+
+def _cue_part_hit(s: str, match, search) -> bool:
+    return (match is not None and match(s) is not None) or (search is not None and bool(search(s)))
 
 
 # --------------------------------------------------------------------------- features
@@ -570,23 +614,30 @@ def clear_stats_cache() -> None:
 paragraph_stats.cache_clear = clear_stats_cache  # the name it had as an lru_cache
 
 
-# Per lower-case word, bit flags for every word list the statistics look words up in (one dict lookup per
-# word in the batch path): bits 0-12 the cue kinds it triggers (``_TRIGGER_MASK``), then these.
-_W_STOP, _W_YOU_WE, _W_CAPTION, _W_CREDIT, _W_ABOUT, _W_SITE = (1 << (len(KINDS) + i) for i in range(6))
+# Per lower-case word, bit flags for the word lists the statistics test a paragraph's words against (the batch
+# path looks up only the few of its distinct words that are in one): bits 0-12 the cue kinds it triggers
+# (``_TRIGGER_MASK``), then these.
+_W_CAPTION, _W_CREDIT, _W_ABOUT, _W_SITE = (1 << (len(KINDS) + i) for i in range(4))
 _W_CUES = (1 << len(KINDS)) - 1
 _WORD_FLAGS: dict[str, int] = dict(_TRIGGER_MASK)
-for _words, _flag in ((STOPWORDS, _W_STOP), (_YOU_WE_WORDS, _W_YOU_WE), (_CAPTION_TRIGGERS, _W_CAPTION),
-                      (_CREDIT_TRIGGERS, _W_CREDIT), (_ABOUT_TRIGGERS, _W_ABOUT), (_SITE_WORDS, _W_SITE)):
+for _words, _flag in ((_CAPTION_TRIGGERS, _W_CAPTION), (_CREDIT_TRIGGERS, _W_CREDIT), (_ABOUT_TRIGGERS, _W_ABOUT),
+                      (_SITE_WORDS, _W_SITE)):
     for _w in _words:
         _WORD_FLAGS[_w] = _WORD_FLAGS.get(_w, 0) | _flag
+_FLAGGED_WORDS = frozenset(_WORD_FLAGS)
 # the about and site words are tested against the content words (stop words removed): none may be a stop word
 assert _ABOUT_TRIGGERS.isdisjoint(STOPWORDS) and _SITE_WORDS.isdisjoint(STOPWORDS)
 
-# Character classes counted with numpy in the batch path (code points past the table's end are "other").
-_C_OTHER, _C_DIGIT, _C_CJK, _C_LOWER, _C_UPPER = range(5)
-_CHAR_CLASS = np.zeros(0xA000 + 1, dtype=np.uint8)
+# Character classes counted with numpy in the batch path (code points past the table's end are "other"); the
+# first ones are counted per paragraph (_COUNTED, in this order).
+(_C_DIGIT, _C_CJK, _C_OPEN, _C_CLOSE, _C_OPEN_SQ, _C_CLOSE_SQ, _C_BAR, _C_BULLET, _C_OTHER, _C_LOWER, _C_UPPER,
+ _C_SENT_END) = range(12)
+_COUNTED = 8
+_CHAR_CLASS = np.full(0xA000 + 1, _C_OTHER, dtype=np.intp)
 _CHAR_CLASS[0x4E00:0xA000] = _C_CJK  # what _CJK matches
-for _chars, _k in (("0123456789", _C_DIGIT), ("abcdefghijklmnopqrstuvwxyz", _C_LOWER), ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _C_UPPER)):
+for _chars, _k in (("0123456789", _C_DIGIT), ("(", _C_OPEN), (")", _C_CLOSE), ("[", _C_OPEN_SQ), ("]", _C_CLOSE_SQ),
+                   ("|", _C_BAR), ("•»", _C_BULLET), ("abcdefghijklmnopqrstuvwxyz", _C_LOWER),
+                   ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _C_UPPER), (".?!", _C_SENT_END)):
     _CHAR_CLASS[[ord(c) for c in _chars]] = _k
 assert _CJK.pattern == "[\\u4e00-\\u9fff]" and _GLUED.pattern == "[a-z][A-Z][a-z]"
 #: Below this many texts the numpy set-up costs more than it saves.
@@ -604,23 +655,25 @@ def _paragraphs_containing(joined: str, starts: list[int], needle: str) -> set[i
     return found
 
 
-def _page_counts(texts: list[str]) -> tuple[list[int], list[int], list[int], list[bool], list[bool]]:
-    """Per text: ASCII digits, CJK characters (``_CJK``), glued words (``len(_GLUED.findall(text))``),
-    whether two capitals in a row occur in the first 300 characters (``_MID_DATELINE`` needs them), whether
-    a ``_URL_HINTS`` string occurs; with numpy over the joined texts instead of ~15 calls per text."""
+def _page_counts(texts: list[str]) -> tuple[list[list[int]], list[int], list[int], list[bool], list[bool]]:
+    """Per text: the counts of the characters of the first ``_COUNTED`` classes (ASCII digits, CJK characters as
+    ``_CJK`` finds them, "(", ")", "[", "]", "|", "•" or "»"), of ". ", "? " and "! ", of glued words
+    (``len(_GLUED.findall(text))``), whether two capitals in a row occur in the first 300 characters
+    (``_MID_DATELINE`` needs them), whether a ``_URL_HINTS`` string occurs; with numpy over the joined texts,
+    instead of ~30 calls per text."""
     m = len(texts)
     lens = np.fromiter(map(len, texts), dtype=np.intp, count=m)
     # joined by "\0" (class "other"): no counted pair of characters and no hint straddles two texts
     joined = "\0".join(texts)
     offsets = np.zeros(m, dtype=np.intp)
     np.cumsum(lens[:-1] + 1, out=offsets[1:])
-    ascii = joined.isascii()
-    codes = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if ascii
+    codes = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if joined.isascii()
              else np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
     cls = _CHAR_CLASS.take(codes, mode="clip")
     para = np.repeat(np.arange(m), lens + 1)[:len(codes)]  # the text of each character
-    n_digits = np.bincount(para[cls == _C_DIGIT], minlength=m).tolist()
-    n_cjk = [0] * m if ascii else np.bincount(para[cls == _C_CJK], minlength=m).tolist()
+    counts = np.bincount(para * (_COUNTED + 1) + np.minimum(cls, _C_OTHER),
+                         minlength=m * (_COUNTED + 1)).reshape(m, -1)[:, :_COUNTED].tolist()
+    n_sent = np.bincount(para[:-1][(cls[:-1] == _C_SENT_END) & (codes[1:] == 32)], minlength=m).tolist()
     lower, upper = cls == _C_LOWER, cls == _C_UPPER
     # findall counts non-overlapping matches: where two overlap ("aBcDe", starts two apart) the regex counts
     glued_at = np.flatnonzero(lower[:-2] & upper[1:-1] & lower[2:])
@@ -633,7 +686,7 @@ def _page_counts(texts: list[str]) -> tuple[list[int], list[int], list[int], lis
     caps_head[para[caps_at]] = True
     starts = offsets.tolist()
     has_url = set().union(*(_paragraphs_containing(joined, starts, h) for h in _URL_HINTS))
-    return n_digits, n_cjk, glued, caps_head.tolist(), [i in has_url for i in range(m)]
+    return counts, n_sent, glued, caps_head.tolist(), [i in has_url for i in range(m)]
 
 
 def _cues_in_batch(text: str, low: str, start: str, lower_start: str, long: bool, glued: int, mask: int) -> list[str]:
@@ -643,11 +696,11 @@ def _cues_in_batch(text: str, low: str, start: str, lower_start: str, long: bool
         text = text[:CUE_WINDOW_CHARS] + " … " + text[-CUE_WINDOW_CHARS:]
         low = text.lower()
     if long:  # only cues that also occur in the opening count; its trigger words are looked for there
-        return _match_cues_masked(text, low, start, _token_mask(map(str.lower, _TRIGGER_TOKEN.findall(start))),
-                                  lower_start, True)
+        return _match_cues_fast(text, low, start, _token_mask(map(str.lower, _TRIGGER_TOKEN.findall(start))),
+                                lower_start)
     if glued:  # the words of glued text ("SubscribeSign In") are split by _TRIGGER_TOKEN
         mask = _token_mask(map(str.lower, _TRIGGER_TOKEN.findall(text)))
-    return _match_cues_masked(text, low, text, mask, None, True)
+    return _match_cues_fast(text, low, text, mask, None)
 
 
 def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
@@ -659,15 +712,21 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
     if m < _BATCH_MIN_TEXTS:
         return list(map(_paragraph_stats_one, texts))
     out, rows = [], []
-    for text, n_digits, n_cjk, glued, caps_head, has_url in zip(texts, *_page_counts(texts)):
+    for text, counts, n_sent, glued, caps_head, has_url in zip(texts, *_page_counts(texts)):
+        n_digits, n_cjk, n_open, n_close, n_open_sq, n_close_sq, n_bar, n_bullets = counts
         words = list(filter(None, map(str.strip, text.split(), repeat(_PUNCT))))
         if n_digits:
             words = [w for w in words if not w[0].isdigit()]
         n_w = len(words)
         n_words = n_w + n_cjk // 2
         lower = list(map(str.lower, words))
-        flags = reduce(or_, map(_WORD_FLAGS.get, lower, repeat(0)), 0)  # the paragraph's word flags, OR-ed
+        content_words = set(lower)
+        flags = 0  # of the paragraph's words, OR-ed
+        for word in content_words & _FLAGGED_WORDS:
+            flags |= _WORD_FLAGS[word]
         stop = sum(map(STOPWORDS.__contains__, lower))
+        if stop:  # the same as difference_update(STOPWORDS) (same set left), cheaper: it iterates all stop words
+            content_words.difference_update(content_words & STOPWORDS)
         caps = sum(map(str.isupper, map(itemgetter(0), words)))
         lstripped = text.lstrip()
         start = lstripped[:40]
@@ -678,17 +737,15 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         terminal = last in _TERMINAL_CHARS
         stop_share = stop / n_w if n_w else (0.3 if n_cjk > 5 else 0.0)
         cap_share = caps / n_w if n_w else 0.0
-        dangling = text.count("(") != text.count(")") or text.count("[") != text.count("]")
-        pipes = text.count("|") + text.count("•") + text.count("»")
+        dangling = n_open != n_close or n_open_sq != n_close_sq
+        pipes = n_bar + n_bullets
         cue_start = bool(cues) and any(_CUE_LOWER[k].search(lower_start) for k in _CUE_START_KINDS if k in cues)
         is_cjk = n_cjk > n_w
         you_we = sum(map(_YOU_WE_WORDS.__contains__, lower))
         n_upper_words = sum(map(str.isupper, words))
-        caption_cue = (("|" in text or "(" in text or "/" in text or flags & _W_CAPTION != 0)
+        caption_cue = ((n_bar or n_open or "/" in text or flags & _W_CAPTION != 0)
                        and bool(_CAPTION_CUE_FAST(text_lower)))
-        content_words = set(lower)
-        content_words.difference_update(STOPWORDS)
-        n_sent = text.count(". ") + text.count("? ") + text.count("! ") + (last in ".?!")
+        n_sent += last in ".?!"  # "" too, as in _paragraph_stats_one
         head = text[:300]
         mid_dateline = caps_head and (":" in head or "—" in head or "–" in head) and bool(_MID_DATELINE.search(head))
         weekday_date = "day" in text and bool(_WEEKDAY_DATE_FAST(text_lower))
@@ -920,6 +977,34 @@ class TreeEnsemble:
         self._child2 = 2 * self.child.ravel()
         self._roots2 = 2 * self.roots[:, None]
         self._value2 = np.repeat(self.value, 2)
+        if self.depth <= self.PACKED_MAX_DEPTH:
+            self._complete_layout(test_of.ravel(), leaf)
+
+    #: Up to this depth ``margin`` evaluates the trees laid out complete (:meth:`_margin_packed`).
+    PACKED_MAX_DEPTH = 4
+
+    def _complete_layout(self, test_of: np.ndarray, leaf: np.ndarray) -> None:
+        """Every tree as a complete tree of ``depth`` levels: slots in level order (the children of slot s are
+        2s+1 and 2s+2), each with its node's test; a leaf above the last level is carried down with the test
+        that is never true, so its value fills the leaf positions below it."""
+        depth, n_trees = self.depth, len(self.roots)
+        n_slots = 2 ** depth - 1
+        never = test_of[np.flatnonzero(leaf)[0]]
+        slot_test = np.full((n_slots, n_trees), never, dtype=np.intp)  # slot k of every tree together
+        leaf_value = np.zeros((n_trees, 2 ** depth))
+        for t, root in enumerate(self.roots.tolist()):
+            stack = [(root, 0)]
+            while stack:
+                node, slot = stack.pop()
+                if slot >= n_slots:
+                    leaf_value[t, slot - n_slots] = self.value[node]
+                    continue
+                if not leaf[node]:
+                    slot_test[slot, t] = test_of[node]
+                stack += [(self.child[node, 0], 2 * slot + 1), (self.child[node, 1], 2 * slot + 2)]
+        self._slot_test = slot_test.ravel()
+        self._leaf_value = leaf_value.ravel()
+        self._leaf_offset = (np.arange(n_trees) * 2 ** depth)[:, None]
 
     def _depth(self) -> int:
         depth, node = 0, self.roots
@@ -931,9 +1016,29 @@ class TreeEnsemble:
 
     def margin(self, X: np.ndarray) -> np.ndarray:
         """Log-odds for each row of ``X`` (n, features)."""
-        n = len(X)
-        if n == 0:
+        if len(X) == 0:
             return np.zeros(0)
+        return self._margin_packed(X) if self.depth <= self.PACKED_MAX_DEPTH else self._margin_walk(X)
+
+    def _margin_packed(self, X: np.ndarray) -> np.ndarray:
+        """:meth:`margin` on the complete layout, with no per-node lookups: all slots' test outcomes are
+        taken by rows at once; on each level the outcomes of its 2**level slots are packed as the bits of one
+        byte per tree and row, and the one on the row's path picked by a shift.  Same sums as the walk."""
+        n, depth, n_trees = len(X), self.depth, len(self.roots)
+        right = X.T[self.test_feature] > self.test_threshold  # (tests, n)
+        outcome = right.take(self._slot_test, axis=0).reshape(-1, n_trees, n).view(np.uint8)
+        at = outcome[0] if depth else np.zeros((n_trees, n), dtype=np.uint8)  # the path's slot on the next level
+        for level in range(1, depth):
+            first = 2 ** level - 1
+            packed = outcome[first].copy()
+            for j in range(1, 2 ** level):
+                packed |= outcome[first + j] << j
+            at = (at << 1) | ((packed >> at) & 1)
+        return self.base + self._leaf_value.take(at + self._leaf_offset).sum(axis=0)
+
+    def _margin_walk(self, X: np.ndarray) -> np.ndarray:
+        """:meth:`margin` by walking every tree from its root, one level per step (any depth)."""
+        n = len(X)
         right = (X.T[self.test_feature] > self.test_threshold).ravel()  # test k of row r at k * n + r
         at = self._test_of2 * n
         col = np.arange(n)
