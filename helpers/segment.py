@@ -836,7 +836,8 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
     caption = own[:, _OWN_CAPTION]
     comment = own[:, _OWN_COMMENT]
     overlap, near_dup_prev = _vocabulary_features([st["word_hashes"] for st in stats], start, end)
-    cum = np.concatenate([[0], np.cumsum([len(p) for p in paragraphs])]).astype(float)
+    cum = np.zeros(n + 1)
+    np.cumsum(np.fromiter(map(len, paragraphs), dtype=float, count=n), out=cum[1:])  # whole numbers: exact
     total = max(1.0, cum[-1])
     span_chars = max(1.0, cum[end] - cum[start])
     to_span = np.where(idx < start, cum[start] - cum[1:], cum[:-1] - cum[end]) / total
@@ -915,11 +916,24 @@ def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) ->
         return overlap, dup_prev
     later = np.repeat(np.arange(m), before)
     earlier = later - (np.arange(total) - np.repeat(np.cumsum(before) - before, before) + 1)
-    pair, shared = np.unique(para[later] * n + para[earlier], return_counts=True)
+    codes = para[later] * n + para[earlier]
+    if n <= _PAIR_COUNT_MAX_N:  # counting into an n*n array is cheaper than sorting (np.unique); same result
+        shared = np.bincount(codes, minlength=n * n)
+        pair = np.flatnonzero(shared)
+        shared = shared[pair]
+    else:
+        pair, shared = np.unique(codes, return_counts=True)
     a, b = np.divmod(pair, n)  # a later paragraph, b an earlier one sharing ``shared`` words with it
     small = sizes < NEAR_DUP_MIN_WORDS
-    np.maximum.at(dup_prev, a, np.where(small[a] | small[b], 0.0, shared / np.minimum(sizes[a], sizes[b])))
+    ratio = np.where(small[a] | small[b], 0.0, shared / np.minimum(sizes[a], sizes[b]))
+    # the largest per later paragraph: the pairs are sorted by it (a cheaper np.maximum.at; all ratios are >= 0)
+    first_of_a = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    dup_prev[a[first_of_a]] = np.maximum.reduceat(ratio, first_of_a)
     return overlap, dup_prev
+
+
+#: Up to this many paragraphs, pairs sharing words are counted with np.bincount over an n*n array.
+_PAIR_COUNT_MAX_N = 256
 
 
 def _shift(a: np.ndarray, k: int) -> np.ndarray:
@@ -932,17 +946,21 @@ def _shift(a: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
+_IN_SPAN, _LOG_WORDS = FEATURE_NAMES.index("in_span"), FEATURE_NAMES.index("log_words")
+
+
 def stage2_features(z: np.ndarray, X: np.ndarray) -> np.ndarray:
     """Context features from first-stage log-odds ``z`` (n,) and first-stage features ``X``."""
     n = len(z)
     if n == 0:
         return np.zeros((0, len(STAGE2_NAMES)))
     pad = np.concatenate([[z[0]] * 2, z, [z[-1]] * 2])
-    win = np.lib.stride_tricks.sliding_window_view(pad, 5)
+    # the view sliding_window_view(pad, 5) gives (same shape and strides), without its Python-level checks
+    win = np.ndarray((n, 5), dtype=pad.dtype, buffer=pad, strides=(pad.strides[0], pad.strides[0]))
     prev = np.concatenate([[z[0]], z[:-1]])
     nxt = np.concatenate([z[1:], [z[-1]]])
     cols = [np.ones(n), z, prev, nxt, win.mean(axis=1), win.min(axis=1), win.max(axis=1),
-            X[:, FEATURE_NAMES.index("in_span")], X[:, FEATURE_NAMES.index("log_words")]]
+            X[:, _IN_SPAN], X[:, _LOG_WORDS]]
     return np.column_stack(cols)
 
 
@@ -1239,19 +1257,27 @@ def decisive_rule(text: str, n_words: int) -> tuple[str, str] | None:
 
 
 def _decisive_lower(low: str, n_words: int) -> tuple[str, str] | None:
-    """:func:`decisive_rule` of the stripped, lower-cased text (``paragraph_stats(text)["key"]``)."""
+    """:func:`decisive_rule` of the stripped, lower-cased text (``paragraph_stats(text)["key"]``): the first
+    decisive pattern that matches (tried as :func:`_split_search` parts; the anchored alternatives only when
+    ``_DECISIVE_ANY_START`` matches at all, which most paragraphs do not)."""
     if n_words > DECISIVE_MAX_WORDS:
         return None
-    for kind, reason, pattern, needs in _DECISIVE_LOWER:
+    at_start = _DECISIVE_ANY_START(low) is not None
+    for kind, reason, anchored, search, needs in _DECISIVE_PARTS:
         if needs is not None:
             for need in needs:
                 if need in low:
                     break
             else:
                 continue
-        if pattern.search(low):
+        if (at_start and anchored is not None and anchored.match(low)) or (search is not None and search(low)):
             return kind, reason
     return None
+
+
+#: ``_DECISIVE_LOWER`` as (kind, reason, anchored alternatives, search for the others, needs) (:func:`_split_search`).
+_DECISIVE_PARTS = [(kind, reason, *_split_search(pattern), needs) for kind, reason, pattern, needs in _DECISIVE_LOWER]
+_DECISIVE_ANY_START = re.compile("|".join(f"(?:{a.pattern})" for _, _, a, _, _ in _DECISIVE_PARTS if a is not None)).match
 
 
 def _kind_for(text: str, cues: list[str], n_words: int) -> str:
