@@ -436,6 +436,12 @@ _IMPERATIVE = re.compile(r"^(?:get|join|sign|subscribe|click|follow|download|rea
                          r"learn|discover|see|visit|explore|try|support|become|donate|tap|shop|check out|don't miss|"
                          r"find out|want|like|enjoy|stay|never miss|please)\b", re.I)
 _GLUED = re.compile(r"[a-z][A-Z][a-z]")
+#: The first two letters of _IMPERATIVE's words: an opening of two ASCII characters that is none of these (case
+#: aside) cannot match it (the batch path then skips the regex).
+_IMPERATIVE_WORDS = _IMPERATIVE.pattern[len("^(?:"):-len(")\\b")].split("|")
+assert _IMPERATIVE.pattern == "^(?:" + "|".join(_IMPERATIVE_WORDS) + ")\\b" and all(
+    re.fullmatch(r"[a-z][a-z' ]+", w) for w in _IMPERATIVE_WORDS)
+_IMPERATIVE_STARTS = frozenset(w[:2] for w in _IMPERATIVE_WORDS)
 _CAPTION_CUE = re.compile(r"\((?:pictured|left|right|center|centre|top|bottom|above|below|file)\)|\bat (?:left|right)\b|"
                           r"^(?:above|below|top|pictured|video|watch|listen|photo|image)\s*[:|]|\s\|\s*[A-Z][\w.]+(?:\s[A-Z][\w.]+)?\s*$|"
                           r"/(?:ap|afp|reuters|getty|file)\b|getty images|shutterstock|\bphotograph(?:ed)?\b", re.I)
@@ -732,7 +738,11 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         start = lstripped[:40]
         lower_start = start.lower()
         text_lower = text.lower()
-        cues = _cues_in_batch(text, text_lower, start, lower_start, n_words > LONG_PARAGRAPH_WORDS, glued, flags & _W_CUES)
+        if n_words > LONG_PARAGRAPH_WORDS or glued or len(text) > 2 * CUE_WINDOW_CHARS:
+            cues = _cues_in_batch(text, text_lower, start, lower_start, n_words > LONG_PARAGRAPH_WORDS, glued,
+                                  flags & _W_CUES)
+        else:  # the common case of _cues_in_batch
+            cues = _match_cues_fast(text, text_lower, text, flags & _W_CUES, None)
         last = text.rstrip()[-1:]
         terminal = last in _TERMINAL_CHARS
         stop_share = stop / n_w if n_w else (0.3 if n_cjk > 5 else 0.0)
@@ -775,17 +785,19 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
             "word_hashes": tuple(map(hash, content_words)), "prose": prose, "key": key,
         })
         n_w1 = max(1, n_w)
+        opening = start[:2]
+        imperative = ((len(opening) < 2 or not opening.isascii() or opening.lower() in _IMPERATIVE_STARTS)
+                      and bool(_IMPERATIVE.match(lstripped)))
         rows.append((
             1.0, math.log1p(n_words), 1 <= n_words <= 3, 4 <= n_words <= 9, stop_share, terminal, cap_share,
             has_url, dangling, n_digits / max(1, len(text)), min(pipes, 5) / 5, bool(cues), cue_start,
-            is_cjk, n_w >= 3 and caps >= 0.7 * n_w and not terminal, bool(_IMPERATIVE.match(lstripped)),
+            is_cjk, n_w >= 3 and caps >= 0.7 * n_w and not terminal, imperative,
             you_we / n_w1, min(glued, 3) / 3, caption_cue, last == ":", n_upper_words / n_w1, len(text) > 400,
             min(10 * site / n_w1, 1.0), mid_dateline, weekday_date, credit_line, comment_line,
             about_bio, math.log1p(n_sent), len(content_words) < 3,
         ))
-    # one array for all, then a copy per paragraph (a view would keep the page's whole array alive in the cache)
-    for st, row in zip(out, np.array(rows, dtype=float)):
-        st["own"] = row.copy()
+    for st, row in zip(out, rows):
+        st["own"] = np.fromiter(row, dtype=float, count=len(OWN_FEATURE_NAMES))  # cheaper than np.array(row)
     return out
 
 
