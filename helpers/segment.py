@@ -828,7 +828,10 @@ def body_span(stats: list[dict]) -> tuple[int, int]:
 
 def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -> np.ndarray:
     """Feature matrix (n paragraphs x ``FEATURE_NAMES``) for one article (``stats``: their
-    :func:`paragraph_stats`, if already at hand)."""
+    :func:`paragraph_stats`, if already at hand).
+
+    Written for few numpy calls (an article has ~10-200 paragraphs, so each call's fixed cost counts): the
+    columns are written into one array, the neighbours' values as blocks of columns."""
     if stats is None:
         stats = paragraph_stats_many(paragraphs)
     n = len(paragraphs)
@@ -838,21 +841,21 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
     keys = [st["key"] for st in stats]
     counts = Counter(keys)
     prefixes = Counter([k[:40] for k in keys if len(k) >= 40])
-    own = np.array([st["own"] for st in stats]).reshape(n, len(OWN_FEATURE_NAMES))
+    X = np.empty((n, len(FEATURE_NAMES)))
+    own = X[:, :len(OWN_FEATURE_NAMES)]
+    own[:] = [st["own"] for st in stats]
+    pos = X[:, len(OWN_FEATURE_NAMES):]  # POSITION_FEATURE_NAMES, in order
     idx = np.arange(n)
-    inside = (idx >= start) & (idx < end)
-    dist = np.where(idx < start, start - idx, idx - end + 1)
+    before, after = idx < start, idx >= end
+    inside = ~before & ~after
+    dist = np.where(before, start - idx, idx - end + 1)
     dist[inside] = 0
-    log_words = own[:, _OWN_LOG_WORDS]
-    has_cue = own[:, _OWN_CUE]
-    caption = own[:, _OWN_CAPTION]
-    comment = own[:, _OWN_COMMENT]
     overlap, near_dup_prev = _vocabulary_features([st["word_hashes"] for st in stats], start, end)
     cum = np.zeros(n + 1)
     np.cumsum(np.fromiter(map(len, paragraphs), dtype=float, count=n), out=cum[1:])  # whole numbers: exact
     total = max(1.0, cum[-1])
     span_chars = max(1.0, cum[end] - cum[start])
-    to_span = np.where(idx < start, cum[start] - cum[1:], cum[:-1] - cum[end]) / total
+    to_span = np.where(before, cum[start] - cum[1:], cum[:-1] - cum[end]) / total
     to_span[inside] = 0.0
     # characters of the run of consecutive prose-like paragraphs each paragraph belongs to
     prose = [st["prose"] > 0 for st in stats]
@@ -867,19 +870,53 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
             i = j
         else:
             i += 1
-    padded = np.concatenate([np.zeros(3), comment, np.zeros(3)])
-    comment_ctx = np.minimum(np.convolve(padded, np.ones(7), "valid") - comment, 3) / 3
-    key_arr = np.array(keys, dtype=object)
-    same_prev = np.concatenate([[False], key_arr[1:] == key_arr[:-1]]).astype(bool)
-    cols = [
-        inside, np.log1p(dist), idx >= end, idx < start, idx / max(1, n - 1), _shift(log_words, 1), _shift(log_words, -1),
-        _shift(has_cue, 1), _shift(has_cue, -1), [counts[k] > 1 for k in keys],
-        overlap, comment_ctx, cum[:-1] / total, to_span, np.minimum(run_chars / span_chars, 2.0),
-        [len(k) >= 40 and prefixes[k[:40]] > 1 for k in keys], _shift(caption, 1), _shift(caption, -1),
-        same_prev | np.append(same_prev[1:], False), _shift(own[:, _OWN_CREDIT], -1),
-        (idx == start) & (end > start), (idx == end - 1) & (end > start), near_dup_prev,
-    ]
-    return np.hstack([own, np.array(cols, dtype=float).reshape(len(POSITION_FEATURE_NAMES), n).T])
+    # comment lines among the 3 paragraphs either side: window sums of 0/1 values from a cumulative sum (exact)
+    comment_cum = np.zeros(n + 7)
+    np.cumsum(own[:, _OWN_COMMENT], out=comment_cum[4:n + 4])
+    comment_cum[n + 4:] = comment_cum[n + 3]
+    comment = own[:, _OWN_COMMENT]
+    comment_ctx = np.minimum(comment_cum[7:] - comment_cum[:n] - comment, 3) / 3
+    same_prev = [False, *map(str.__eq__, keys[1:], keys[:-1])]
+    pos[:, _P_IN_SPAN] = inside
+    pos[:, _P_DIST_SPAN] = np.log1p(dist)
+    pos[:, _P_AFTER_SPAN] = after
+    pos[:, _P_BEFORE_SPAN] = before
+    pos[:, _P_REL_POS] = idx / max(1, n - 1)
+    # the previous and the next paragraph's values (0 for the first / last)
+    pos[0, _P_PREV] = 0.0
+    pos[1:, _P_PREV] = own[:-1, _OWN_PREV]
+    pos[-1, _P_NEXT] = 0.0
+    pos[:-1, _P_NEXT] = own[1:, _OWN_NEXT]
+    pos[:, _P_DUP_IN_ARTICLE] = [counts[k] > 1 for k in keys]
+    pos[:, _P_BODY_OVERLAP] = overlap
+    pos[:, _P_COMMENT_CONTEXT] = comment_ctx
+    pos[:, _P_CHAR_POS] = cum[:-1] / total
+    pos[:, _P_CHARS_TO_SPAN] = to_span
+    pos[:, _P_PROSE_RUN_SHARE] = np.minimum(run_chars / span_chars, 2.0)
+    pos[:, _P_PREFIX_DUP] = [len(k) >= 40 and prefixes[k[:40]] > 1 for k in keys]
+    pos[:, _P_ADJACENT_DUP] = list(map(or_, same_prev, same_prev[1:] + [False]))
+    pos[:, _P_FIRST_IN_SPAN] = (idx == start) & (end > start)
+    pos[:, _P_LAST_IN_SPAN] = (idx == end - 1) & (end > start)
+    pos[:, _P_NEAR_DUP_PREV] = near_dup_prev
+    return X
+
+
+(_P_IN_SPAN, _P_DIST_SPAN, _P_AFTER_SPAN, _P_BEFORE_SPAN, _P_REL_POS, _P_DUP_IN_ARTICLE, _P_BODY_OVERLAP, _P_COMMENT_CONTEXT,
+ _P_CHAR_POS, _P_CHARS_TO_SPAN, _P_PROSE_RUN_SHARE, _P_PREFIX_DUP, _P_ADJACENT_DUP, _P_FIRST_IN_SPAN, _P_LAST_IN_SPAN,
+ _P_NEAR_DUP_PREV) = map(POSITION_FEATURE_NAMES.index, (
+    "in_span", "dist_span", "after_span", "before_span", "rel_pos", "dup_in_article", "body_overlap", "comment_context",
+    "char_pos", "chars_to_span", "prose_run_share", "prefix_dup", "adjacent_dup", "first_in_span", "last_in_span",
+    "near_dup_prev"))
+#: Position features that are the previous / next paragraph's own feature (in these pairs).
+_P_PREV, _OWN_PREV = map(list, zip(*[(POSITION_FEATURE_NAMES.index(p), OWN_FEATURE_NAMES.index(o)) for p, o in (
+    ("prev_words", "log_words"), ("prev_cue", "cue_any"), ("prev_caption", "caption_cue"))]))
+_P_NEXT, _OWN_NEXT = map(list, zip(*[(POSITION_FEATURE_NAMES.index(p), OWN_FEATURE_NAMES.index(o)) for p, o in (
+    ("next_words", "log_words"), ("next_cue", "cue_any"), ("next_caption", "caption_cue"),
+    ("next_credit_line", "credit_line"))]))
+assert len(POSITION_FEATURE_NAMES) == 23 and sorted(
+    [_P_IN_SPAN, _P_DIST_SPAN, _P_AFTER_SPAN, _P_BEFORE_SPAN, _P_REL_POS, _P_DUP_IN_ARTICLE, _P_BODY_OVERLAP,
+     _P_COMMENT_CONTEXT, _P_CHAR_POS, _P_CHARS_TO_SPAN, _P_PROSE_RUN_SHARE, _P_PREFIX_DUP, _P_ADJACENT_DUP,
+     _P_FIRST_IN_SPAN, _P_LAST_IN_SPAN, _P_NEAR_DUP_PREV, *_P_PREV, *_P_NEXT]) == list(range(23))
 
 
 #: Paragraphs with fewer distinct content words than this are not compared with each other (near duplicates).
@@ -905,14 +942,14 @@ def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) ->
     # every (word, paragraph) entry, sorted by word; a paragraph's words are distinct and the sort is stable,
     # so the entries of one word list its paragraphs in order
     h = np.fromiter(chain.from_iterable(hashes), dtype=np.int64, count=int(sizes.sum()))
-    order = np.argsort(h, kind="stable")
+    order = h.argsort(kind="stable")
     para = np.repeat(np.arange(n), sizes)[order]
     h = h[order]
     m = len(h)
     new = np.empty(m, dtype=bool)
     new[0] = True
     np.not_equal(h[1:], h[:-1], out=new[1:])
-    word = np.cumsum(new) - 1
+    word = new.cumsum() - 1
     # body vocabulary: in how many body-span paragraphs each word occurs
     in_span = (para >= start) & (para < end)
     df = np.bincount(word, weights=in_span)[word]
@@ -921,17 +958,17 @@ def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) ->
     overlap[has] = np.bincount(para, weights=hit, minlength=n)[has] / sizes[has]
     # near duplicates: count the shared words of every pair of paragraphs that share one (entry e pairs with
     # the entries of its word before it, e-1 ... e-k)
-    first = np.flatnonzero(new)[word]
+    first = new.nonzero()[0][word]
     before = np.arange(m) - first
     total = int(before.sum())
     if total == 0:
         return overlap, dup_prev
     later = np.repeat(np.arange(m), before)
-    earlier = later - (np.arange(total) - np.repeat(np.cumsum(before) - before, before) + 1)
+    earlier = later - (np.arange(total) - np.repeat(before.cumsum() - before, before) + 1)
     codes = para[later] * n + para[earlier]
     if n <= _PAIR_COUNT_MAX_N:  # counting into an n*n array is cheaper than sorting (np.unique); same result
         shared = np.bincount(codes, minlength=n * n)
-        pair = np.flatnonzero(shared)
+        pair = shared.nonzero()[0]
         shared = shared[pair]
     else:
         pair, shared = np.unique(codes, return_counts=True)
@@ -939,7 +976,7 @@ def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) ->
     small = sizes < NEAR_DUP_MIN_WORDS
     ratio = np.where(small[a] | small[b], 0.0, shared / np.minimum(sizes[a], sizes[b]))
     # the largest per later paragraph: the pairs are sorted by it (a cheaper np.maximum.at; all ratios are >= 0)
-    first_of_a = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    first_of_a = np.concatenate(([0], (a[1:] != a[:-1]).nonzero()[0] + 1))
     dup_prev[a[first_of_a]] = np.maximum.reduceat(ratio, first_of_a)
     return overlap, dup_prev
 
@@ -966,14 +1003,21 @@ def stage2_features(z: np.ndarray, X: np.ndarray) -> np.ndarray:
     n = len(z)
     if n == 0:
         return np.zeros((0, len(STAGE2_NAMES)))
-    pad = np.concatenate([[z[0]] * 2, z, [z[-1]] * 2])
+    pad = np.concatenate((z[:1], z[:1], z, z[-1:], z[-1:]))
     # the view sliding_window_view(pad, 5) gives (same shape and strides), without its Python-level checks
     win = np.ndarray((n, 5), dtype=pad.dtype, buffer=pad, strides=(pad.strides[0], pad.strides[0]))
-    prev = np.concatenate([[z[0]], z[:-1]])
-    nxt = np.concatenate([z[1:], [z[-1]]])
-    cols = [np.ones(n), z, prev, nxt, win.mean(axis=1), win.min(axis=1), win.max(axis=1),
-            X[:, _IN_SPAN], X[:, _LOG_WORDS]]
-    return np.column_stack(cols)
+    out = np.empty((n, len(STAGE2_NAMES)))
+    out[:, 0] = 1.0
+    out[:, 1] = z
+    out[:, 2] = pad[1:n + 1]  # the previous paragraph's (the first's own)
+    out[:, 3] = pad[3:n + 3]  # the next one's
+    # win.mean / min / max without their Python wrappers: the same reductions
+    out[:, 4] = np.add.reduce(win, axis=1) / 5
+    out[:, 5] = np.minimum.reduce(win, axis=1)
+    out[:, 6] = np.maximum.reduce(win, axis=1)
+    out[:, 7] = X[:, _IN_SPAN]
+    out[:, 8] = X[:, _LOG_WORDS]
+    return out
 
 
 class TreeEnsemble:
@@ -1033,6 +1077,9 @@ class TreeEnsemble:
                     slot_test[slot, t] = test_of[node]
                 stack += [(self.child[node, 0], 2 * slot + 1), (self.child[node, 1], 2 * slot + 2)]
         self._slot_test = slot_test.ravel()
+        # each slot's bit within its level: 1, 1 2, 1 2 4 8, 1 2 4 ... 128
+        self._slot_bit = np.concatenate([np.zeros(0, dtype=np.uint8)] + [
+            1 << np.arange(2 ** level, dtype=np.uint8) for level in range(depth)])[:, None, None]
         self._leaf_value = leaf_value.ravel()
         self._leaf_offset = (np.arange(n_trees) * 2 ** depth)[:, None]
 
@@ -1056,13 +1103,10 @@ class TreeEnsemble:
         byte per tree and row, and the one on the row's path picked by a shift.  Same sums as the walk."""
         n, depth, n_trees = len(X), self.depth, len(self.roots)
         right = X.T[self.test_feature] > self.test_threshold  # (tests, n)
-        outcome = right.take(self._slot_test, axis=0).reshape(-1, n_trees, n).view(np.uint8)
+        outcome = right.take(self._slot_test, axis=0).reshape(-1, n_trees, n).view(np.uint8) * self._slot_bit
         at = outcome[0] if depth else np.zeros((n_trees, n), dtype=np.uint8)  # the path's slot on the next level
         for level in range(1, depth):
-            first = 2 ** level - 1
-            packed = outcome[first].copy()
-            for j in range(1, 2 ** level):
-                packed |= outcome[first + j] << j
+            packed = outcome[2 ** level - 1:2 ** (level + 1) - 1].sum(axis=0, dtype=np.uint8)  # the level's outcomes
             at = (at << 1) | ((packed >> at) & 1)
         return self.base + self._leaf_value.take(at + self._leaf_offset).sum(axis=0)
 
@@ -1096,7 +1140,7 @@ Z_CLIP = 20.0
 def model_scores(X: np.ndarray, stage1: TreeEnsemble, stage2: TreeEnsemble) -> np.ndarray:
     """Boilerplate probability from the two stages: stage 1 on the paragraph features ``X``, stage 2
     on :func:`stage2_features` of stage 1's log-odds."""
-    z = np.clip(stage1.margin(X), -Z_CLIP, Z_CLIP)
+    z = np.minimum(np.maximum(stage1.margin(X), -Z_CLIP), Z_CLIP)  # np.clip, without its Python wrappers
     return 1.0 / (1.0 + np.exp(-stage2.margin(stage2_features(z, X))))
 
 
