@@ -31,7 +31,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from bisect import bisect_right
 from collections import Counter, OrderedDict
 from functools import lru_cache, reduce
 from itertools import chain, repeat
@@ -623,11 +622,11 @@ paragraph_stats.cache_clear = clear_stats_cache  # the name it had as an lru_cac
 # Per lower-case word, bit flags for the word lists the statistics test a paragraph's words against (the batch
 # path looks up only the few of its distinct words that are in one): bits 0-12 the cue kinds it triggers
 # (``_TRIGGER_MASK``), then these.
-_W_CAPTION, _W_CREDIT, _W_ABOUT, _W_SITE = (1 << (len(KINDS) + i) for i in range(4))
+_W_CAPTION, _W_CREDIT, _W_ABOUT, _W_SITE, _W_YOU_WE = (1 << (len(KINDS) + i) for i in range(5))
 _W_CUES = (1 << len(KINDS)) - 1
 _WORD_FLAGS: dict[str, int] = dict(_TRIGGER_MASK)
 for _words, _flag in ((_CAPTION_TRIGGERS, _W_CAPTION), (_CREDIT_TRIGGERS, _W_CREDIT), (_ABOUT_TRIGGERS, _W_ABOUT),
-                      (_SITE_WORDS, _W_SITE)):
+                      (_SITE_WORDS, _W_SITE), (_YOU_WE_WORDS, _W_YOU_WE)):
     for _w in _words:
         _WORD_FLAGS[_w] = _WORD_FLAGS.get(_w, 0) | _flag
 _FLAGGED_WORDS = frozenset(_WORD_FLAGS)
@@ -650,26 +649,14 @@ assert _CJK.pattern == "[\\u4e00-\\u9fff]" and _GLUED.pattern == "[a-z][A-Z][a-z
 _BATCH_MIN_TEXTS = 4
 
 
-def _paragraphs_containing(joined: str, starts: list[int], needle: str) -> set[int]:
-    """Indices of the paragraphs (at offsets ``starts`` of ``joined``, separated by a character the needle
-    does not contain) that contain ``needle``: one ``str.find`` per paragraph that has it."""
-    found, pos, m = set(), joined.find(needle), len(starts)
-    while pos >= 0:
-        i = bisect_right(starts, pos) - 1
-        found.add(i)
-        pos = joined.find(needle, starts[i + 1]) if i + 1 < m else -1
-    return found
-
-
-def _page_counts(texts: list[str]) -> tuple[list[list[int]], list[int], list[int], list[bool], list[bool]]:
+def _page_counts(texts: list[str]) -> tuple[list[list[int]], list[int], list[int], list[bool]]:
     """Per text: the counts of the characters of the first ``_COUNTED`` classes (ASCII digits, CJK characters as
     ``_CJK`` finds them, "(", ")", "[", "]", "|", "•" or "»"), of ". ", "? " and "! ", of glued words
     (``len(_GLUED.findall(text))``), whether two capitals in a row occur in the first 300 characters
-    (``_MID_DATELINE`` needs them), whether a ``_URL_HINTS`` string occurs; with numpy over the joined texts,
-    instead of ~30 calls per text."""
+    (``_MID_DATELINE`` needs them); with numpy over the joined texts, instead of ~30 calls per text."""
     m = len(texts)
     lens = np.fromiter(map(len, texts), dtype=np.intp, count=m)
-    # joined by "\0" (class "other"): no counted pair of characters and no hint straddles two texts
+    # joined by "\0" (class "other"): no counted pair of characters straddles two texts
     joined = "\0".join(texts)
     offsets = np.zeros(m, dtype=np.intp)
     np.cumsum(lens[:-1] + 1, out=offsets[1:])
@@ -690,9 +677,7 @@ def _page_counts(texts: list[str]) -> tuple[list[list[int]], list[int], list[int
     caps_at = caps_at[caps_at - offsets[para[caps_at]] < 299]  # both in text[:300]
     caps_head = np.zeros(m, dtype=bool)
     caps_head[para[caps_at]] = True
-    starts = offsets.tolist()
-    has_url = set().union(*(_paragraphs_containing(joined, starts, h) for h in _URL_HINTS))
-    return counts, n_sent, glued, caps_head.tolist(), [i in has_url for i in range(m)]
+    return counts, n_sent, glued, caps_head.tolist()
 
 
 def _cues_in_batch(text: str, low: str, start: str, lower_start: str, long: bool, glued: int, mask: int) -> list[str]:
@@ -718,13 +703,14 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
     if m < _BATCH_MIN_TEXTS:
         return list(map(_paragraph_stats_one, texts))
     out, rows = [], []
-    for text, counts, n_sent, glued, caps_head, has_url in zip(texts, *_page_counts(texts)):
+    for text, counts, n_sent, glued, caps_head in zip(texts, *_page_counts(texts)):
         n_digits, n_cjk, n_open, n_close, n_open_sq, n_close_sq, n_bar, n_bullets = counts
         words = list(filter(None, map(str.strip, text.split(), repeat(_PUNCT))))
         if n_digits:
             words = [w for w in words if not w[0].isdigit()]
         n_w = len(words)
         n_words = n_w + n_cjk // 2
+        has_url = any(map(text.__contains__, _URL_HINTS))  # _URL_HINT.search(text), without the regex
         lower = list(map(str.lower, words))
         content_words = set(lower)
         flags = 0  # of the paragraph's words, OR-ed
@@ -751,7 +737,7 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         pipes = n_bar + n_bullets
         cue_start = bool(cues) and any(_CUE_LOWER[k].search(lower_start) for k in _CUE_START_KINDS if k in cues)
         is_cjk = n_cjk > n_w
-        you_we = sum(map(_YOU_WE_WORDS.__contains__, lower))
+        you_we = sum(map(_YOU_WE_WORDS.__contains__, lower)) if flags & _W_YOU_WE else 0
         n_upper_words = sum(map(str.isupper, words))
         caption_cue = ((n_bar or n_open or "/" in text or flags & _W_CAPTION != 0)
                        and bool(_CAPTION_CUE_FAST(text_lower)))
