@@ -218,33 +218,88 @@ def _top_level_alternatives(source: str) -> list[str]:
     return parts
 
 
+def _group_end(source: str, i: int) -> int:
+    """The index after the group or character class opening at ``source[i]``."""
+    depth, in_class = 0, False
+    while True:
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+            if not in_class and depth == 0:
+                return i + 1
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+
+
+def _required_literal(alternative: str) -> str:
+    """The longest text every match of ``alternative`` (one regex alternative, no top-level ``|``) contains:
+    a run of literal characters at its top level (not in a group or character class) that no quantifier makes
+    optional.  "" if there is none."""
+    runs, run, i = [], "", 0
+    while i < len(alternative):
+        c = alternative[i]
+        if c == "\\" and not alternative[i + 1].isalnum():  # an escaped punctuation character: literal
+            run, i = run + alternative[i + 1], i + 2
+        elif c == "\\" or c in ".^$":  # \b \s \d ..., any character, anchors
+            runs.append(run)
+            run, i = "", i + 2 if c == "\\" else i + 1
+        elif c in "([":
+            runs.append(run)
+            run, i = "", _group_end(alternative, i)
+        elif c in "?*+{":  # a quantifier: the character before it may be absent (?, *, {0,) or repeated
+            if c in "?*" or alternative.startswith("{0", i):
+                run = run[:-1]
+            runs.append(run)
+            run = ""
+            i = alternative.index("}", i) + 1 if c == "{" else i + 1
+            if alternative[i:i + 1] == "?":  # lazy
+                i += 1
+        else:
+            run, i = run + c, i + 1
+    runs.append(run)
+    return max(runs, key=len)
+
+
 def _split_search(pattern: re.Pattern) -> tuple[re.Pattern | None, object]:
-    """``pattern`` (several alternatives, no re.M) as (its alternatives anchored at the start, without the ``^``,
-    as one pattern for ``match``; a function searching for any of the others), either None if there are none.
-    ``pattern.search(s)`` matches iff one of the two does, and the two are faster: Python's regex engine tries
-    every alternative at every position, and cannot skip ahead to a literal once alternatives are mixed.
-    Every unanchored alternative is searched alone (a literal start is then found quickly); one starting with
-    ``\\b`` only after its rest (without the ``\\b``: a necessary condition, starting with a literal) was found."""
+    """``pattern`` (several alternatives, no re.M, no re.I) as (its alternatives anchored at the start, without
+    the ``^``, as one pattern for ``match``; a function searching for any of the others), either None if there
+    are none.  ``pattern.search(s)`` matches iff one of the two does, and the two are much faster: Python's
+    regex engine tries every alternative at every position, and cannot skip ahead to a literal once
+    alternatives are mixed.  Every unanchored alternative is searched alone, and only in a text that contains
+    its :func:`_required_literal` (a substring test is far cheaper than a search); one starting with ``\\b`` and
+    no such literal only after its rest (without the ``\\b``: a necessary condition, quicker to find)."""
     source, flags = pattern.pattern, pattern.flags
     alternatives = _top_level_alternatives(source)
-    # the split is exact only without re.M (``^`` = start of the text) and with no back-references
-    assert "|".join(alternatives) == source and not flags & re.M and not re.search(r"\\[1-9]|\(\?P=", source), source
+    # the split is exact only without re.M (``^`` = start of the text) and with no back-references; the literals
+    # are compared case-sensitively
+    assert "|".join(alternatives) == source and not flags & (re.M | re.I) and not re.search(r"\\[1-9]|\(\?P=", source), source
     anchored = [a[1:] for a in alternatives if a.startswith("^")]
-    searches = []
+    tests = []
     for alt in alternatives:
-        if alt.startswith("\\b"):
-            searches.append(_both(re.compile(alt[2:], flags).search, re.compile(alt, flags).search))
-        elif not alt.startswith("^"):
-            searches.append(re.compile(alt, flags).search)
-    if len(searches) > 1:
-        def search(s: str) -> bool:
-            for one in searches:
-                if one(s):
-                    return True
-            return False
-    else:
-        search = searches[0] if searches else None
-    return (re.compile("|".join(anchored), flags) if anchored else None), search
+        if alt.startswith("^"):
+            continue
+        needle = _required_literal(alt)
+        if len(needle) < 2 and alt.startswith("\\b"):
+            tests.append(("", _both(re.compile(alt[2:], flags).search, re.compile(alt, flags).search)))
+        else:
+            tests.append((needle, re.compile(alt, flags).search))
+
+    def search(s: str) -> bool:
+        for needle, one in tests:
+            if needle in s and one(s):
+                return True
+        return False
+    return (re.compile("|".join(anchored), flags) if anchored else None), (search if tests else None)
 
 
 def _fast_search(pattern: re.Pattern):
@@ -306,6 +361,12 @@ _ALWAYS_MASK = sum(_KIND_BIT[k] for k in _ALWAYS_TRIED)
 #: Per trigger word or symbol: the mask of the kinds it lets through.
 _TRIGGER_MASK = {w: sum(_KIND_BIT[k] for k in kinds) for w, kinds in _TRIGGER_TO_KINDS.items()}
 _NAV_BIT, _BYLINE_BIT = _KIND_BIT["navigation"], _KIND_BIT["byline"]
+# The batch path finds no cue without trying the kinds when a paragraph has no trigger word or symbol, no
+# separator, no "(web editor" and nothing _CUE_ANY_START matches; that relies on these (checked at import):
+assert set(_ALWAYS_TRIED) == {"related", "navigation", "byline", "advertisement"}
+assert _CUE_PARTS["related"][1] is None and _CUE_PARTS["advertisement"][1] is None
+assert [a for a in _top_level_alternatives(_CUE_LOWER["navigation"].pattern) if a[:1] != "^"] == [r"\s[•|»]\s.*\s[•|»]\s"]
+assert [a for a in _top_level_alternatives(_CUE_LOWER["byline"].pattern) if a[:1] != "^"] == [r"\(web editor"]
 #: mask -> ((kind, search), ...) and ((kind, anchored match, other search), ...) (``_CUE_PARTS``), in KINDS order;
 #: filled as masks occur (at most 2**13 of them).
 _MASK_SEARCHES: dict[int, tuple[tuple[str, object], ...]] = {}
@@ -653,30 +714,38 @@ def _page_counts(texts: list[str]) -> tuple[list[list[int]], list[int], list[int
     """Per text: the counts of the characters of the first ``_COUNTED`` classes (ASCII digits, CJK characters as
     ``_CJK`` finds them, "(", ")", "[", "]", "|", "•" or "»"), of ". ", "? " and "! ", of glued words
     (``len(_GLUED.findall(text))``), whether two capitals in a row occur in the first 300 characters
-    (``_MID_DATELINE`` needs them); with numpy over the joined texts, instead of ~30 calls per text."""
+    (``_MID_DATELINE`` needs them); with numpy over the joined texts, instead of ~30 calls per text.  Only a
+    few passes go over all characters: the rest works on the positions of the (few) characters of interest."""
     m = len(texts)
     lens = np.fromiter(map(len, texts), dtype=np.intp, count=m)
-    # joined by "\0" (class "other"): no counted pair of characters straddles two texts
+    # joined by "\0" (class "other"): no counted pair or triple of characters straddles two texts
     joined = "\0".join(texts)
     offsets = np.zeros(m, dtype=np.intp)
     np.cumsum(lens[:-1] + 1, out=offsets[1:])
     codes = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if joined.isascii()
              else np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+    n_chars = len(codes)
     cls = _CHAR_CLASS.take(codes, mode="clip")
-    para = np.repeat(np.arange(m), lens + 1)[:len(codes)]  # the text of each character
-    counts = np.bincount(para * (_COUNTED + 1) + np.minimum(cls, _C_OTHER),
-                         minlength=m * (_COUNTED + 1)).reshape(m, -1)[:, :_COUNTED].tolist()
-    n_sent = np.bincount(para[:-1][(cls[:-1] == _C_SENT_END) & (codes[1:] == 32)], minlength=m).tolist()
-    lower, upper = cls == _C_LOWER, cls == _C_UPPER
+    at = (cls < _COUNTED).nonzero()[0]
+    counts = np.bincount(offsets.searchsorted(at, "right") * _COUNTED + cls[at],  # (text + 1) * _COUNTED + class
+                         minlength=(m + 1) * _COUNTED).reshape(m + 1, _COUNTED)[1:].tolist()
+    at = (cls == _C_SENT_END).nonzero()[0]
+    at = at[at + 1 < n_chars]
+    at = at[codes[at + 1] == 32]
+    n_sent = np.bincount(offsets.searchsorted(at, "right") - 1, minlength=m).tolist()
+    at = (cls == _C_UPPER).nonzero()[0]  # capitals: glued words and pairs of capitals are found around them
+    at = at[at + 1 < n_chars]
+    after = cls[at + 1]
+    glued_at = at[(cls[at - 1] == _C_LOWER) & (after == _C_LOWER) & (at > 0)] - 1  # (cls[-1] when at is 0: ignored)
+    glued_text = offsets.searchsorted(glued_at, "right") - 1
+    glued = np.bincount(glued_text, minlength=m).tolist()
     # findall counts non-overlapping matches: where two overlap ("aBcDe", starts two apart) the regex counts
-    glued_at = np.flatnonzero(lower[:-2] & upper[1:-1] & lower[2:])
-    glued = np.bincount(para[glued_at], minlength=m).tolist()
-    for i in set(para[glued_at[1:][np.diff(glued_at) == 2]].tolist()):
+    for i in set(glued_text[1:][glued_at[1:] - glued_at[:-1] == 2].tolist()):
         glued[i] = len(_GLUED.findall(texts[i]))
-    caps_at = np.flatnonzero(upper[:-1] & upper[1:])
-    caps_at = caps_at[caps_at - offsets[para[caps_at]] < 299]  # both in text[:300]
+    caps_at = at[after == _C_UPPER]
+    caps_text = offsets.searchsorted(caps_at, "right") - 1
     caps_head = np.zeros(m, dtype=bool)
-    caps_head[para[caps_at]] = True
+    caps_head[caps_text[caps_at - offsets[caps_text] < 299]] = True  # both capitals in text[:300]
     return counts, n_sent, glued, caps_head.tolist()
 
 
@@ -727,8 +796,11 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         if n_words > LONG_PARAGRAPH_WORDS or glued or len(text) > 2 * CUE_WINDOW_CHARS:
             cues = _cues_in_batch(text, text_lower, start, lower_start, n_words > LONG_PARAGRAPH_WORDS, glued,
                                   flags & _W_CUES)
-        else:  # the common case of _cues_in_batch
+        elif (flags & _W_CUES or n_bar or n_bullets or "©" in text or "((" in text or "(web editor" in text_lower
+              or _CUE_ANY_START(text_lower) is not None):  # the common case of _cues_in_batch
             cues = _match_cues_fast(text, text_lower, text, flags & _W_CUES, None)
+        else:  # only the kinds always tried are candidates, and neither their start nor their other alternatives
+            cues = []  # (navigation's needs a separator, byline's is "(web editor") can match
         last = text.rstrip()[-1:]
         terminal = last in _TERMINAL_CHARS
         stop_share = stop / n_w if n_w else (0.3 if n_cjk > 5 else 0.0)
