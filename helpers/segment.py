@@ -899,7 +899,7 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
     keys = [st["key"] for st in stats]
     counts = Counter(keys)
     prefixes = Counter([k[:40] for k in keys if len(k) >= 40])
-    X = np.empty((n, len(FEATURE_NAMES)))
+    X = np.empty((n, len(FEATURE_NAMES)), order="F")  # by columns: written and read (by the trees) column-wise
     own = X[:, :len(OWN_FEATURE_NAMES)]
     own[:] = [st["own"] for st in stats]
     pos = X[:, len(OWN_FEATURE_NAMES):]  # POSITION_FEATURE_NAMES, in order
