@@ -753,15 +753,37 @@ def _page_counts(texts: list[str]) -> tuple[list[list[int]], list[int], list[int
 def _cues_in_batch(text: str, low: str, start: str, lower_start: str, long: bool, glued: int, mask: int) -> list[str]:
     """``match_cues`` as :func:`_paragraph_stats_one` calls it, with the fast searches; ``mask``: of the paragraph's
     words (computed beforehand), used where match_cues would take its trigger words from them."""
+    if long:
+        return _match_long_cues(text, start, lower_start)
     if len(text) > 2 * CUE_WINDOW_CHARS:
         text = text[:CUE_WINDOW_CHARS] + " … " + text[-CUE_WINDOW_CHARS:]
         low = text.lower()
-    if long:  # only cues that also occur in the opening count; its trigger words are looked for there
-        return _match_cues_fast(text, low, start, _token_mask(map(str.lower, _TRIGGER_TOKEN.findall(start))),
-                                lower_start)
     if glued:  # the words of glued text ("SubscribeSign In") are split by _TRIGGER_TOKEN
         mask = _token_mask(map(str.lower, _TRIGGER_TOKEN.findall(text)))
     return _match_cues_fast(text, low, text, mask, None)
+
+
+def _match_long_cues(text: str, start: str, lower_start: str) -> list[str]:
+    """``match_cues(text, None, lower_start, start)`` for a paragraph of more than ``LONG_PARAGRAPH_WORDS`` words
+    (only cues that also occur in its opening count), cheaper: the candidate kinds are first tried on the
+    opening, and the paragraph's window made and lower-cased only if one matches there (the two kinds
+    :func:`_candidate_mask` may drop are dropped afterwards: the same kinds are left)."""
+    mask = _token_mask(map(str.lower, _TRIGGER_TOKEN.findall(start))) | _ALWAYS_MASK
+    for sym in _TRIGGER_SYMBOLS:
+        if sym in start:
+            mask |= _TRIGGER_MASK[sym]
+    at_start = _CUE_ANY_START(lower_start) is not None
+    in_opening = 0
+    for k, match, search in _mask_parts(mask):
+        if (at_start and match is not None and match(lower_start) is not None) or (search is not None and search(lower_start)):
+            in_opening |= _KIND_BIT[k]
+    if not in_opening:
+        return []
+    if len(text) > 2 * CUE_WINDOW_CHARS:
+        text = text[:CUE_WINDOW_CHARS] + " … " + text[-CUE_WINDOW_CHARS:]
+    low = text.lower()
+    return [k for k, match, search in _mask_parts(_candidate_mask(text, low, start, mask) & in_opening)
+            if _cue_part_hit(low, match, search)]
 
 
 def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
