@@ -794,7 +794,7 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
     m = len(texts)
     if m < _BATCH_MIN_TEXTS:
         return list(map(_paragraph_stats_one, texts))
-    out = []
+    out, raw = [], []  # raw: the values the own features are made of, per text
     for text, counts, n_sent, glued, caps_head in zip(texts, *_page_counts(texts)):
         n_digits, n_cjk, n_open, n_close, n_open_sq, n_close_sq, n_bar, n_bullets = counts
         words = list(filter(None, map(str.strip, text.split(), repeat(_PUNCT))))
@@ -867,20 +867,36 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
             "n_upper_words": n_upper_words, "caption_cue": caption_cue, "content_words": content_words,
             "word_hashes": tuple(map(hash, content_words)), "prose": prose, "key": key,
         })
-        n_w1 = max(1, n_w)
         opening = start[:2]
         imperative = ((len(opening) < 2 or not opening.isascii() or opening.lower() in _IMPERATIVE_STARTS)
                       and bool(_IMPERATIVE.match(lstripped)))
-        # the array right away (fewer objects alive at once for the garbage collector), with np.fromiter: cheaper
-        out[-1]["own"] = np.fromiter((
-            1.0, math.log1p(n_words), 1 <= n_words <= 3, 4 <= n_words <= 9, stop_share, terminal, cap_share,
-            has_url, dangling, n_digits / max(1, len(text)), min(pipes, 5) / 5, bool(cues), cue_start,
-            is_cjk, n_w >= 3 and caps >= 0.7 * n_w and not terminal, imperative,
-            you_we / n_w1, min(glued, 3) / 3, caption_cue, last == ":", n_upper_words / n_w1, len(text) > 400,
-            min(10 * site / n_w1, 1.0), mid_dateline, weekday_date, credit_line, comment_line,
-            about_bio, math.log1p(n_sent), len(content_words) < 3,
-        ), dtype=float, count=len(OWN_FEATURE_NAMES))
+        raw.append((n_words, stop_share, terminal, cap_share, has_url, dangling, n_digits, len(text), pipes, bool(cues),
+                    cue_start, is_cjk, n_w, caps, imperative, you_we, glued, caption_cue, last == ":", n_upper_words,
+                    site, mid_dateline, weekday_date, credit_line, comment_line, about_bio, n_sent, len(content_words)))
+    for st, own in zip(out, _own_features(raw)):
+        st["own"] = own.copy()  # a copy: a view would keep the page's whole array alive in the cache
     return out
+
+
+def _own_features(raw: list[tuple]) -> np.ndarray:
+    """The ``own`` rows of :func:`_paragraph_stats_one` for all of a page's texts at once, from the values
+    :func:`_paragraph_stats_batch` collects per text (a float64 array holds them exactly), with the same
+    arithmetic done by numpy on columns (the logarithms with ``math.log1p``, as numpy's may differ)."""
+    (n_words, stop_share, terminal, cap_share, has_url, dangling, n_digits, n_chars, pipes, has_cues, cue_start,
+     is_cjk, n_w, caps, imperative, you_we, glued, caption_cue, ends_colon, n_upper_words, site, mid_dateline,
+     weekday_date, credit_line, comment_line, about_bio, n_sent, n_content) = np.array(raw, dtype=float).T
+    n_w1 = np.maximum(n_w, 1)
+    own = np.empty((len(raw), len(OWN_FEATURE_NAMES)))
+    for j, column in enumerate((
+            1.0, list(map(math.log1p, n_words.tolist())), (n_words >= 1) & (n_words <= 3),
+            (n_words >= 4) & (n_words <= 9), stop_share, terminal, cap_share, has_url, dangling,
+            n_digits / np.maximum(n_chars, 1), np.minimum(pipes, 5) / 5, has_cues, cue_start, is_cjk,
+            (n_w >= 3) & (caps >= 0.7 * n_w) & (terminal == 0), imperative, you_we / n_w1, np.minimum(glued, 3) / 3,
+            caption_cue, ends_colon, n_upper_words / n_w1, n_chars > 400, np.minimum(10 * site / n_w1, 1.0),
+            mid_dateline, weekday_date, credit_line, comment_line, about_bio, list(map(math.log1p, n_sent.tolist())),
+            n_content < 3)):
+        own[:, j] = column
+    return own
 
 
 def _prose_value(st: dict) -> float:
