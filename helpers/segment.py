@@ -390,10 +390,7 @@ def _mask_parts(mask: int) -> tuple[tuple[str, object, object], ...]:
 
 def _token_mask(tokens) -> int:
     """The kinds the trigger words among ``tokens`` (lower case) let through, as a mask."""
-    mask = 0
-    for tok in _TRIGGER_MASK.keys() & set(tokens):
-        mask |= _TRIGGER_MASK[tok]
-    return mask
+    return reduce(or_, map(_TRIGGER_MASK.get, tokens, repeat(0)), 0)
 
 
 def match_cues(text: str, lower_words: list[str] | None = None, also_in: str | None = None,
@@ -700,7 +697,7 @@ assert _ABOUT_TRIGGERS.isdisjoint(STOPWORDS) and _SITE_WORDS.isdisjoint(STOPWORD
 (_C_DIGIT, _C_CJK, _C_OPEN, _C_CLOSE, _C_OPEN_SQ, _C_CLOSE_SQ, _C_BAR, _C_BULLET, _C_OTHER, _C_LOWER, _C_UPPER,
  _C_SENT_END) = range(12)
 _COUNTED = 8
-_CHAR_CLASS = np.full(0xA000 + 1, _C_OTHER, dtype=np.intp)
+_CHAR_CLASS = np.full(0xA000 + 1, _C_OTHER, dtype=np.uint8)  # small: stays in the CPU cache
 _CHAR_CLASS[0x4E00:0xA000] = _C_CJK  # what _CJK matches
 for _chars, _k in (("0123456789", _C_DIGIT), ("(", _C_OPEN), (")", _C_CLOSE), ("[", _C_OPEN_SQ), ("]", _C_CLOSE_SQ),
                    ("|", _C_BAR), ("•»", _C_BULLET), ("abcdefghijklmnopqrstuvwxyz", _C_LOWER),
