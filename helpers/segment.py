@@ -694,13 +694,13 @@ assert _ABOUT_TRIGGERS.isdisjoint(STOPWORDS) and _SITE_WORDS.isdisjoint(STOPWORD
 
 # Character classes counted with numpy in the batch path (code points past the table's end are "other"); the
 # first ones are counted per paragraph (_COUNTED, in this order).
-(_C_DIGIT, _C_CJK, _C_OPEN, _C_CLOSE, _C_OPEN_SQ, _C_CLOSE_SQ, _C_BAR, _C_BULLET, _C_OTHER, _C_LOWER, _C_UPPER,
- _C_SENT_END) = range(12)
-_COUNTED = 8
+(_C_DIGIT, _C_CJK, _C_OPEN, _C_CLOSE, _C_OPEN_SQ, _C_CLOSE_SQ, _C_BAR, _C_BULLET, _C_AT, _C_OTHER, _C_LOWER,
+ _C_UPPER, _C_SENT_END) = range(13)
+_COUNTED = 9
 _CHAR_CLASS = np.full(0xA000 + 1, _C_OTHER, dtype=np.uint8)  # small: stays in the CPU cache
 _CHAR_CLASS[0x4E00:0xA000] = _C_CJK  # what _CJK matches
 for _chars, _k in (("0123456789", _C_DIGIT), ("(", _C_OPEN), (")", _C_CLOSE), ("[", _C_OPEN_SQ), ("]", _C_CLOSE_SQ),
-                   ("|", _C_BAR), ("•»", _C_BULLET), ("abcdefghijklmnopqrstuvwxyz", _C_LOWER),
+                   ("|", _C_BAR), ("•»", _C_BULLET), ("@", _C_AT), ("abcdefghijklmnopqrstuvwxyz", _C_LOWER),
                    ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _C_UPPER), (".?!", _C_SENT_END)):
     _CHAR_CLASS[[ord(c) for c in _chars]] = _k
 assert _CJK.pattern == "[\\u4e00-\\u9fff]" and _GLUED.pattern == "[a-z][A-Z][a-z]"
@@ -708,11 +708,11 @@ assert _CJK.pattern == "[\\u4e00-\\u9fff]" and _GLUED.pattern == "[a-z][A-Z][a-z
 _BATCH_MIN_TEXTS = 4
 
 
-def _page_counts(texts: list[str]) -> tuple[list[list[int]], list[int], list[int], list[bool]]:
+def _page_counts(texts: list[str]) -> tuple[list[list[int]], list[int], list[int], list[bool], list[bool]]:
     """Per text: the counts of the characters of the first ``_COUNTED`` classes (ASCII digits, CJK characters as
-    ``_CJK`` finds them, "(", ")", "[", "]", "|", "•" or "»"), of ". ", "? " and "! ", of glued words
+    ``_CJK`` finds them, "(", ")", "[", "]", "|", "•" or "»", "@"), of ". ", "? " and "! ", of glued words
     (``len(_GLUED.findall(text))``), whether two capitals in a row occur in the first 300 characters
-    (``_MID_DATELINE`` needs them); with numpy over the joined texts, instead of ~30 calls per text.  Only a
+    (``_MID_DATELINE`` needs them), whether "." comes before "c", "o", "n" or "e" (URL hints); with numpy over the joined texts, instead of ~30 calls per text.  Only a
     few passes go over all characters: the rest works on the positions of the (few) characters of interest."""
     m = len(texts)
     lens = np.fromiter(map(len, texts), dtype=np.intp, count=m)
@@ -729,8 +729,12 @@ def _page_counts(texts: list[str]) -> tuple[list[list[int]], list[int], list[int
                          minlength=(m + 1) * _COUNTED).reshape(m + 1, _COUNTED)[1:].tolist()
     at = (cls == _C_SENT_END).nonzero()[0]
     at = at[at + 1 < n_chars]
-    at = at[codes[at + 1] == 32]
-    n_sent = np.bincount(offsets.searchsorted(at, "right") - 1, minlength=m).tolist()
+    after = codes[at + 1]
+    n_sent = np.bincount(offsets.searchsorted(at[after == 32], "right") - 1, minlength=m).tolist()
+    # "." before "c", "o", "n" or "e": ".com", ".org", ".net", ".cn" and ".example" of _URL_HINTS need one
+    dot_url = at[(codes[at] == 46) & ((after == 99) | (after == 111) | (after == 110) | (after == 101))]
+    url_dot = np.zeros(m, dtype=bool)
+    url_dot[offsets.searchsorted(dot_url, "right") - 1] = True
     at = (cls == _C_UPPER).nonzero()[0]  # capitals: glued words and pairs of capitals are found around them
     at = at[at + 1 < n_chars]
     after = cls[at + 1]
@@ -744,14 +748,14 @@ def _page_counts(texts: list[str]) -> tuple[list[list[int]], list[int], list[int
     caps_text = offsets.searchsorted(caps_at, "right") - 1
     caps_head = np.zeros(m, dtype=bool)
     caps_head[caps_text[caps_at - offsets[caps_text] < 299]] = True  # both capitals in text[:300]
-    return counts, n_sent, glued, caps_head.tolist()
+    return counts, n_sent, glued, caps_head.tolist(), url_dot.tolist()
 
 
-def _cues_in_batch(text: str, low: str, start: str, lower_start: str, long: bool, glued: int, mask: int) -> list[str]:
+def _cues_in_batch(text: str, low: str, start: str, long: bool, glued: int, mask: int) -> list[str]:
     """``match_cues`` as :func:`_paragraph_stats_one` calls it, with the fast searches; ``mask``: of the paragraph's
     words (computed beforehand), used where match_cues would take its trigger words from them."""
     if long:
-        return _match_long_cues(text, start, lower_start)
+        return _match_long_cues(text, start)
     if len(text) > 2 * CUE_WINDOW_CHARS:
         text = text[:CUE_WINDOW_CHARS] + " … " + text[-CUE_WINDOW_CHARS:]
         low = text.lower()
@@ -760,8 +764,8 @@ def _cues_in_batch(text: str, low: str, start: str, lower_start: str, long: bool
     return _match_cues_fast(text, low, text, mask, None)
 
 
-def _match_long_cues(text: str, start: str, lower_start: str) -> list[str]:
-    """``match_cues(text, None, lower_start, start)`` for a paragraph of more than ``LONG_PARAGRAPH_WORDS`` words
+def _match_long_cues(text: str, start: str) -> list[str]:
+    """``match_cues(text, None, start.lower(), start)`` for a paragraph of more than ``LONG_PARAGRAPH_WORDS`` words
     (only cues that also occur in its opening count), cheaper: the candidate kinds are first tried on the
     opening, and the paragraph's window made and lower-cased only if one matches there (the two kinds
     :func:`_candidate_mask` may drop are dropped afterwards: the same kinds are left)."""
@@ -769,6 +773,7 @@ def _match_long_cues(text: str, start: str, lower_start: str) -> list[str]:
     for sym in _TRIGGER_SYMBOLS:
         if sym in start:
             mask |= _TRIGGER_MASK[sym]
+    lower_start = start.lower()
     at_start = _CUE_ANY_START(lower_start) is not None
     in_opening = 0
     for k, match, search in _mask_parts(mask):
@@ -792,16 +797,17 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
     if m < _BATCH_MIN_TEXTS:
         return list(map(_paragraph_stats_one, texts))
     out, raw = [], []  # raw: the values the own features are made of, per text
-    for text, counts, n_sent, glued, caps_head in zip(texts, *_page_counts(texts)):
-        n_digits, n_cjk, n_open, n_close, n_open_sq, n_close_sq, n_bar, n_bullets = counts
+    for text, counts, n_sent, glued, caps_head, url_dot in zip(texts, *_page_counts(texts)):
+        n_digits, n_cjk, n_open, n_close, n_open_sq, n_close_sq, n_bar, n_bullets, n_at = counts
         words = list(filter(None, map(str.strip, text.split(), repeat(_PUNCT))))
         if n_digits:
             words = [w for w in words if not w[0].isdigit()]
         n_w = len(words)
         n_words = n_w + n_cjk // 2
-        # _URL_HINT.search(text), as substring tests (cheaper than the regex or any(map(...)))
-        has_url = ("http" in text or "www." in text or "@" in text or ".com" in text or ".org" in text or ".net" in text
-                   or ".cn" in text or ".example" in text)
+        # _URL_HINT.search(text), as substring tests (cheaper than the regex), the dotted ones only after a "." that
+        # can start one
+        has_url = ("http" in text or "www." in text or n_at > 0
+                   or url_dot and (".com" in text or ".org" in text or ".net" in text or ".cn" in text or ".example" in text))
         lower = list(map(str.lower, words))
         content_words = set(lower)
         flags = 0  # of the paragraph's words, OR-ed
@@ -813,11 +819,9 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         caps = sum(map(str.isupper, map(itemgetter(0), words)))
         lstripped = text.lstrip()
         start = lstripped[:40]
-        lower_start = start.lower()
         text_lower = text.lower()
         if n_words > LONG_PARAGRAPH_WORDS or glued or len(text) > 2 * CUE_WINDOW_CHARS:
-            cues = _cues_in_batch(text, text_lower, start, lower_start, n_words > LONG_PARAGRAPH_WORDS, glued,
-                                  flags & _W_CUES)
+            cues = _cues_in_batch(text, text_lower, start, n_words > LONG_PARAGRAPH_WORDS, glued, flags & _W_CUES)
         elif (flags & _W_CUES or n_bar or n_bullets or "©" in text or "((" in text or "(web editor" in text_lower
               or _CUE_ANY_START(text_lower) is not None):  # the common case of _cues_in_batch
             cues = _match_cues_fast(text, text_lower, text, flags & _W_CUES, None)
@@ -829,7 +833,7 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         cap_share = caps / n_w if n_w else 0.0
         dangling = n_open != n_close or n_open_sq != n_close_sq
         pipes = n_bar + n_bullets
-        cue_start = bool(cues) and any(_CUE_LOWER[k].search(lower_start) for k in _CUE_START_KINDS if k in cues)
+        cue_start = bool(cues) and any(_CUE_LOWER[k].search(start.lower()) for k in _CUE_START_KINDS if k in cues)
         is_cjk = n_cjk > n_w
         you_we = sum(map(_YOU_WE_WORDS.__contains__, lower)) if flags & _W_YOU_WE else 0
         n_upper_words = sum(map(str.isupper, words))
