@@ -289,17 +289,24 @@ def _split_search(pattern: re.Pattern) -> tuple[re.Pattern | None, object]:
         if alt.startswith("^"):
             continue
         needle = _required_literal(alt)
-        if len(needle) < 2 and alt.startswith("\\b"):
-            tests.append(("", _both(re.compile(alt[2:], flags).search, re.compile(alt, flags).search)))
+        if alt.startswith("\\b"):
+            tests.append((needle, _both(re.compile(alt[2:], flags).search, re.compile(alt, flags).search)))
         else:
             tests.append((needle, re.compile(alt, flags).search))
+    needles = tuple(needle for needle, _ in tests)
 
     def search(s: str) -> bool:
         for needle, one in tests:
             if needle in s and one(s):
                 return True
         return False
-    return (re.compile("|".join(anchored), flags) if anchored else None), (search if tests else None)
+
+    def search_if_any_needle(s: str) -> bool:  # most texts have none of them: one C-level pass over the needles
+        return any(map(s.__contains__, needles)) and search(s)
+    if not tests:
+        return (re.compile("|".join(anchored), flags) if anchored else None), None
+    return (re.compile("|".join(anchored), flags) if anchored else None), (
+        search_if_any_needle if len(tests) > 2 and all(needles) else search)
 
 
 def _fast_search(pattern: re.Pattern):
