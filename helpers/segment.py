@@ -920,9 +920,13 @@ def _prose_value(st: dict) -> float:
 
 def body_span(stats: list[dict]) -> tuple[int, int]:
     """(start, end) indices, end exclusive, of the max-sum run of prose-like paragraphs."""
+    return _max_sum_run([st["prose"] if "prose" in st else _prose_value(st) for st in stats])
+
+
+def _max_sum_run(values: list[float]) -> tuple[int, int]:
+    """:func:`body_span` of the paragraphs' prose values."""
     best, best_span, cur, cur_start = -math.inf, (0, 0), 0.0, 0
-    for i, st in enumerate(stats):
-        v = st["prose"] if "prose" in st else _prose_value(st)
+    for i, v in enumerate(values):
         if cur <= 0:
             cur, cur_start = v, i
         else:
@@ -943,7 +947,8 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
     n = len(paragraphs)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
-    start, end = body_span(stats)
+    prose = [st["prose"] for st in stats]
+    start, end = _max_sum_run(prose)
     keys = [st["key"] for st in stats]
     counts = Counter(keys)
     prefixes = Counter([k[:40] for k in keys if len(k) >= 40])
@@ -964,7 +969,7 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
     to_span = np.where(before, cum[start] - cum[1:], cum[:-1] - cum[end]) / total
     to_span[inside] = 0.0
     # characters of the run of consecutive prose-like paragraphs each paragraph belongs to
-    prose = [st["prose"] > 0 for st in stats]
+    prose = [v > 0 for v in prose]
     run_chars = np.zeros(n)
     i = 0
     while i < n:
@@ -993,7 +998,7 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
     pos[1:, _P_PREV] = own[:-1, _OWN_PREV]
     pos[-1, _P_NEXT] = 0.0
     pos[:-1, _P_NEXT] = own[1:, _OWN_NEXT]
-    pos[:, _P_DUP_IN_ARTICLE] = [counts[k] > 1 for k in keys]
+    pos[:, _P_DUP_IN_ARTICLE] = list(map((1).__lt__, map(counts.__getitem__, keys)))  # counts[k] > 1
     pos[:, _P_BODY_OVERLAP] = overlap
     pos[:, _P_COMMENT_CONTEXT] = comment_ctx
     pos[:, _P_CHAR_POS] = cum[:-1] / total
@@ -1045,10 +1050,10 @@ def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) ->
     overlap, dup_prev = np.full(n, 0.5), np.zeros(n)
     if not sizes.any():
         return overlap, dup_prev
-    # every (word, paragraph) entry, sorted by word; a paragraph's words are distinct and the sort is stable,
-    # so the entries of one word list its paragraphs in order
+    # every (word, paragraph) entry, sorted by word (a paragraph's words are distinct; the entries of one word
+    # are in no particular order: the quicker unstable sort will do, as pairs are ordered below)
     h = np.fromiter(chain.from_iterable(hashes), dtype=np.int64, count=int(sizes.sum()))
-    order = h.argsort(kind="stable")
+    order = h.argsort()
     para = np.repeat(np.arange(n), sizes)[order]
     h = h[order]
     m = len(h)
@@ -1071,7 +1076,8 @@ def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) ->
         return overlap, dup_prev
     later = np.repeat(np.arange(m), before)
     earlier = later - (np.arange(total) - np.repeat(before.cumsum() - before, before) + 1)
-    codes = para[later] * n + para[earlier]
+    p, q = para[later], para[earlier]
+    codes = np.maximum(p, q) * n + np.minimum(p, q)  # (the later paragraph, the earlier one) of each pair
     if n <= _PAIR_COUNT_MAX_N:  # counting into an n*n array is cheaper than sorting (np.unique); same result
         shared = np.bincount(codes, minlength=n * n)
         pair = shared.nonzero()[0]
@@ -1209,7 +1215,8 @@ class TreeEnsemble:
         byte per tree and row, and the one on the row's path picked by a shift.  Same sums as the walk."""
         n, depth, n_trees = len(X), self.depth, len(self.roots)
         right = X.T[self.test_feature] > self.test_threshold  # (tests, n)
-        outcome = right.take(self._slot_test, axis=0).reshape(-1, n_trees, n).view(np.uint8) * self._slot_bit
+        outcome = right.take(self._slot_test, axis=0).reshape(-1, n_trees, n).view(np.uint8)
+        outcome *= self._slot_bit  # each slot's outcome as its bit within its level
         at = outcome[0] if depth else np.zeros((n_trees, n), dtype=np.uint8)  # the path's slot on the next level
         for level in range(1, depth):
             packed = outcome[2 ** level - 1:2 ** (level + 1) - 1].sum(axis=0, dtype=np.uint8)  # the level's outcomes
