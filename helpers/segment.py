@@ -270,6 +270,19 @@ def _required_literal(alternative: str) -> str:
     return max(runs, key=len)
 
 
+def _distributed(alternative: str) -> list[str]:
+    """``alternative`` as several, when it starts (after an optional ``\\b``) with a group of alternatives that no
+    quantifier follows: ``\\b(?:a|b)x`` matches where ``\\bax`` or ``\\bbx`` does (each then has its own
+    :func:`_required_literal`, e.g. "photo" and "image" where the group had none)."""
+    prefix = "\\b" if alternative.startswith("\\b") else ""
+    rest = alternative[len(prefix):]
+    if rest.startswith("(?:"):
+        end = _group_end(rest, 0)
+        if rest[end:end + 1] not in ("?", "*", "+", "{"):
+            return [alt for sub in _top_level_alternatives(rest[3:end - 1]) for alt in _distributed(prefix + sub + rest[end:])]
+    return [alternative]
+
+
 def _split_search(pattern: re.Pattern) -> tuple[re.Pattern | None, object]:
     """``pattern`` (several alternatives, no re.M, no re.I) as (its alternatives anchored at the start, without
     the ``^``, as one pattern for ``match``; a function searching for any of the others), either None if there
@@ -285,9 +298,7 @@ def _split_search(pattern: re.Pattern) -> tuple[re.Pattern | None, object]:
     assert "|".join(alternatives) == source and not flags & (re.M | re.I) and not re.search(r"\\[1-9]|\(\?P=", source), source
     anchored = [a[1:] for a in alternatives if a.startswith("^")]
     tests = []
-    for alt in alternatives:
-        if alt.startswith("^"):
-            continue
+    for alt in (d for a in alternatives if not a.startswith("^") for d in _distributed(a)):
         needle = _required_literal(alt)
         if alt.startswith("\\b"):
             tests.append((needle, _both(re.compile(alt[2:], flags).search, re.compile(alt, flags).search)))
