@@ -897,25 +897,50 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
     return out
 
 
+#: The values _paragraph_stats_batch collects per text for _own_features, in this order.
+_RAW_VALUES = ("n_words", "stop_share", "terminal", "cap_share", "has_url", "dangling", "n_digits", "n_chars", "pipes",
+               "has_cues", "cue_start", "is_cjk", "n_w", "caps", "imperative", "you_we", "glued", "caption_cue",
+               "ends_colon", "n_upper_words", "site", "mid_dateline", "weekday_date", "credit_line", "comment_line",
+               "about_bio", "n_sent", "n_content")
+#: Own features that are one of these values as it is (own feature <- value).
+_OWN_AS_RAW = {"stop_share": "stop_share", "terminal": "terminal", "cap_share": "cap_share", "has_url": "has_url",
+               "dangling_bracket": "dangling", "cue_any": "has_cues", "cue_start": "cue_start", "is_cjk": "is_cjk",
+               "imperative": "imperative", "caption_cue": "caption_cue", "ends_colon": "ends_colon",
+               "mid_dateline": "mid_dateline", "weekday_date": "weekday_date", "credit_line": "credit_line",
+               "comment_line": "comment_line", "about_bio": "about_bio"}
+_OWN_AS_RAW_TO = [OWN_FEATURE_NAMES.index(k) for k in _OWN_AS_RAW]
+_OWN_AS_RAW_FROM = [_RAW_VALUES.index(v) for v in _OWN_AS_RAW.values()]
+#: The values the other own features are computed from (in _own_features' order).
+_RAW_USED = [_RAW_VALUES.index(k) for k in ("n_words", "terminal", "n_digits", "n_chars", "pipes", "n_w", "caps", "you_we",
+                                             "glued", "n_upper_words", "site", "n_sent", "n_content")]
+
+
 def _own_features(raw: list[tuple]) -> np.ndarray:
     """The ``own`` rows of :func:`_paragraph_stats_one` for all of a page's texts at once, from the values
-    :func:`_paragraph_stats_batch` collects per text (a float64 array holds them exactly), with the same
-    arithmetic done by numpy on columns (the logarithms with ``math.log1p``, as numpy's may differ)."""
-    (n_words, stop_share, terminal, cap_share, has_url, dangling, n_digits, n_chars, pipes, has_cues, cue_start,
-     is_cjk, n_w, caps, imperative, you_we, glued, caption_cue, ends_colon, n_upper_words, site, mid_dateline,
-     weekday_date, credit_line, comment_line, about_bio, n_sent, n_content) = np.array(raw, dtype=float).T
+    :func:`_paragraph_stats_batch` collects per text (``_RAW_VALUES``; a float64 array holds them exactly), with
+    the same arithmetic done by numpy on columns (the logarithms with ``math.log1p``, as numpy's may differ)."""
+    values = np.array(raw, dtype=float)
+    (n_words, terminal, n_digits, n_chars, pipes, n_w, caps, you_we, glued, n_upper_words, site, n_sent,
+     n_content) = values[:, _RAW_USED].T
     n_w1 = np.maximum(n_w, 1)
     own = np.empty((len(raw), len(OWN_FEATURE_NAMES)))
-    for j, column in enumerate((
-            1.0, list(map(math.log1p, n_words.tolist())), (n_words >= 1) & (n_words <= 3),
-            (n_words >= 4) & (n_words <= 9), stop_share, terminal, cap_share, has_url, dangling,
-            n_digits / np.maximum(n_chars, 1), np.minimum(pipes, 5) / 5, has_cues, cue_start, is_cjk,
-            (n_w >= 3) & (caps >= 0.7 * n_w) & (terminal == 0), imperative, you_we / n_w1, np.minimum(glued, 3) / 3,
-            caption_cue, ends_colon, n_upper_words / n_w1, n_chars > 400, np.minimum(10 * site / n_w1, 1.0),
-            mid_dateline, weekday_date, credit_line, comment_line, about_bio, list(map(math.log1p, n_sent.tolist())),
-            n_content < 3)):
-        own[:, j] = column
+    own[:, _OWN_AS_RAW_TO] = values[:, _OWN_AS_RAW_FROM]
+    for name, column in (
+            ("bias", 1.0), ("log_words", list(map(math.log1p, n_words.tolist()))),
+            ("short_1_3", (n_words >= 1) & (n_words <= 3)), ("short_4_9", (n_words >= 4) & (n_words <= 9)),
+            ("digit_share", n_digits / np.maximum(n_chars, 1)), ("pipes", np.minimum(pipes, 5) / 5),
+            ("title_case", (n_w >= 3) & (caps >= 0.7 * n_w) & (terminal == 0)), ("you_we_share", you_we / n_w1),
+            ("glued", np.minimum(glued, 3) / 3), ("upper_share", n_upper_words / n_w1), ("log_chars_gt_400", n_chars > 400),
+            ("site_vocab", np.minimum(10 * site / n_w1, 1.0)), ("log_sentences", list(map(math.log1p, n_sent.tolist()))),
+            ("few_content_words", n_content < 3)):
+        own[:, _OWN_INDEX[name]] = column
     return own
+
+
+_OWN_INDEX = {name: i for i, name in enumerate(OWN_FEATURE_NAMES)}
+assert sorted([*_OWN_AS_RAW_TO, *map(_OWN_INDEX.get, (
+    "bias", "log_words", "short_1_3", "short_4_9", "digit_share", "pipes", "title_case", "you_we_share", "glued",
+    "upper_share", "log_chars_gt_400", "site_vocab", "log_sentences", "few_content_words"))]) == list(range(30))
 
 
 def _prose_value(st: dict) -> float:
