@@ -483,6 +483,7 @@ who whom why will with would you your yours yourself yourselves also said says w
 """.split())
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = ".,;:!?\"'()[]{}“”‘’«»—–-_/|*#@&%$€£¥…·•"
+_PUNCT_ASCII = "".join(c for c in _PUNCT if c.isascii())
 
 #: Features of the paragraph alone (computed once per distinct text, cached) ...
 OWN_FEATURE_NAMES = [
@@ -817,7 +818,8 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
     out, raw = [], []  # raw: the values the own features are made of, per text
     for text, counts, n_sent, glued, caps_head, url_dot in zip(texts, *_page_counts(texts)):
         n_digits, n_cjk, n_open, n_close, n_open_sq, n_close_sq, n_bar, n_bullets, n_at = counts
-        words = list(filter(None, map(str.strip, text.split(), repeat(_PUNCT))))
+        # an ASCII text's tokens can only have _PUNCT's ASCII characters at their ends: stripping those is cheaper
+        words = list(filter(None, map(str.strip, text.split(), repeat(_PUNCT_ASCII if text.isascii() else _PUNCT))))
         if n_digits:
             words = [w for w in words if not w[0].isdigit()]
         n_w = len(words)
@@ -919,7 +921,7 @@ def _own_features(raw: list[tuple]) -> np.ndarray:
     """The ``own`` rows of :func:`_paragraph_stats_one` for all of a page's texts at once, from the values
     :func:`_paragraph_stats_batch` collects per text (``_RAW_VALUES``; a float64 array holds them exactly), with
     the same arithmetic done by numpy on columns (the logarithms with ``math.log1p``, as numpy's may differ)."""
-    values = np.array(raw, dtype=float)
+    values = np.fromiter(chain.from_iterable(raw), dtype=float, count=len(raw) * len(_RAW_VALUES)).reshape(len(raw), -1)
     (n_words, terminal, n_digits, n_chars, pipes, n_w, caps, you_we, glued, n_upper_words, site, n_sent,
      n_content) = values[:, _RAW_USED].T
     n_w1 = np.maximum(n_w, 1)
