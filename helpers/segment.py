@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 from collections import Counter, OrderedDict
 from functools import lru_cache, reduce
 from itertools import chain, repeat
@@ -652,6 +653,8 @@ def _paragraph_stats_one(text: str) -> dict:
 #: At most this many paragraphs' statistics are kept (least recently used dropped first).
 STATS_CACHE_SIZE = 100_000
 _STATS_CACHE: OrderedDict[str, dict] = OrderedDict()
+#: Taken around the cache's bookkeeping (not the computing): Dask's threaded scheduler labels chunks in threads.
+_STATS_CACHE_LOCK = threading.Lock()
 
 
 def paragraph_stats(text: str) -> dict:
@@ -659,39 +662,48 @@ def paragraph_stats(text: str) -> dict:
 
     Cached by text: boilerplate repeats across a corpus, so the same lines come back often.
     Treat the returned dict as read-only.  For many paragraphs :func:`paragraph_stats_many` is faster."""
-    st = _STATS_CACHE.get(text)
-    if st is None:
-        st = _STATS_CACHE[text] = _paragraph_stats_one(text)
-        if len(_STATS_CACHE) > STATS_CACHE_SIZE:
-            _STATS_CACHE.popitem(last=False)
-    else:
-        _STATS_CACHE.move_to_end(text)
+    with _STATS_CACHE_LOCK:
+        st = _STATS_CACHE.get(text)
+        if st is not None:
+            _STATS_CACHE.move_to_end(text)
+            return st
+    st = _paragraph_stats_one(text)
+    with _STATS_CACHE_LOCK:
+        _STATS_CACHE[text] = st
+        _trim_stats_cache()
     return st
 
 
 def paragraph_stats_many(texts: list[str]) -> list[dict]:
     """:func:`paragraph_stats` of each text (the same dicts, through the same cache); the texts not in the
-    cache are computed together (:func:`_paragraph_stats_batch`), which is several times faster per paragraph."""
+    cache are computed together (:func:`_paragraph_stats_batch`), which is much faster per paragraph."""
     cache, known, missing = _STATS_CACHE, {}, []
-    for text in dict.fromkeys(texts):
-        st = cache.get(text)
-        if st is None:
-            missing.append(text)
-        else:
-            cache.move_to_end(text)
-            known[text] = st
+    with _STATS_CACHE_LOCK:
+        for text in dict.fromkeys(texts):
+            st = cache.get(text)
+            if st is None:
+                missing.append(text)
+            else:
+                cache.move_to_end(text)  # least recently used first out
+                known[text] = st
     if missing:
         computed = _paragraph_stats_batch(missing)
         known.update(zip(missing, computed))
-        cache.update(zip(missing, computed))
-        while len(cache) > STATS_CACHE_SIZE:
-            cache.popitem(last=False)
+        with _STATS_CACHE_LOCK:
+            cache.update(zip(missing, computed))
+            _trim_stats_cache()
     return [known[t] for t in texts]
+
+
+def _trim_stats_cache() -> None:
+    while len(_STATS_CACHE) > STATS_CACHE_SIZE:
+        _STATS_CACHE.popitem(last=False)
 
 
 def clear_stats_cache() -> None:
     """Empty the cache of :func:`paragraph_stats` (benchmarks start each pass from an empty cache)."""
-    _STATS_CACHE.clear()
+    with _STATS_CACHE_LOCK:
+        _STATS_CACHE.clear()
 
 
 paragraph_stats.cache_clear = clear_stats_cache  # the name it had as an lru_cache
