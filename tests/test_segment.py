@@ -185,3 +185,166 @@ def test_a_name_heavy_lead_reads_as_prose():
     segments = label_paragraphs(pd.DataFrame({"article_id": ["a"], "outlet": ["PWS"], "published": ["2020-12-14"],
                                               "title": ["t"], "body": [body]}))
     assert segments.label.iloc[0] == "content"
+
+
+# --------------------------------------------------------------------------- the batch path is exact
+GOLDEN = paths.PROJECT_ROOT / "tests" / "fixtures" / "segment_features_golden.npz"
+SHARED_PAGES = paths.PROJECT_ROOT.parent / "shared" / "benchmarks" / "boilerplate"
+
+
+def _golden_pages():
+    import json
+    golden = np.load(GOLDEN)
+    pages = [json.loads(p) for p in golden["pages"]]
+    return pages, np.split(golden["features"], np.cumsum(golden["sizes"])[:-1])
+
+
+def _varied_pages() -> list[list[str]]:
+    """The golden pages (sample corpus, odd inputs), more odd ones, long paragraphs with cues at either end,
+    and (where the shared benchmark is at hand) every 6th of its pages."""
+    import json
+    import random
+
+    from fixtures.make_segment_features_golden import ODD
+
+    pages, _ = _golden_pages()
+    rnd = random.Random(3)
+    extra = ODD + ["Subscribe to our newsletter | Sign in", "READ MORE: How Ant lost", "Photo: Xinhua/Li Tao", "Editor: Wang Yi",
+                   "Share on: Facebook | X | LinkedIn | Email", "Sign up here for breaking news alerts on WhatsApp",
+                   "Our Standards: The Thomson Reuters Trust Principles.", "Story continues below advertisement",
+                   "2019-11-19 08:03 UTC", "U.S. CPI rose 0.4% in Oct. vs. 0.3% expected.", "MR. MA'S ANT: A TIMELINE", "I",
+                   "ΟΔΥΣΣΕΥΣ στη θάλασσα", "abc" * 200 + " Follow us on Telegram", "Follow us on Telegram " + "word " * 60]
+    pages += [rnd.sample(extra, rnd.randint(1, 40)) for _ in range(40)]
+    if SHARED_PAGES.exists():
+        for variant in ("full", "mild"):
+            with open(SHARED_PAGES / f"aeb_{variant}.jsonl", encoding="utf-8") as fh:
+                pages += [[p["text"] for p in json.loads(line)["paragraphs"]] for i, line in enumerate(fh) if i % 6 == 0]
+    return pages
+
+
+def _same(a, b) -> bool:
+    """Equal values of the same types (arrays: same dtype, shape and bytes)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(map(_same, a, b))
+    return a == b
+
+
+def test_batch_statistics_are_the_per_paragraph_ones():
+    """paragraph_stats_many (the batch path) gives exactly what the per-paragraph implementation gives: the same
+    keys, values and types (the own feature arrays byte for byte), for pages of varied texts."""
+    from helpers.segment import _paragraph_stats_batch, _paragraph_stats_one
+
+    for page in _varied_pages():
+        texts = list(dict.fromkeys(page))
+        for text, batch in zip(texts, _paragraph_stats_batch(texts)):
+            one = _paragraph_stats_one(text)
+            assert list(batch) == list(one), text
+            for key in one:
+                assert _same(batch[key], one[key]), (key, text[:80], batch[key], one[key])
+
+
+def test_features_match_the_previous_implementation():
+    """The feature matrices of the golden pages, byte for byte, as the per-paragraph code before the batch path
+    computed them (tests/fixtures/make_segment_features_golden.py), from the batch path's statistics and from
+    the per-paragraph ones."""
+    from helpers.segment import _paragraph_stats_one, clear_stats_cache, paragraph_features
+
+    clear_stats_cache()
+    for page, expected in zip(*_golden_pages()):
+        assert _same(np.ascontiguousarray(paragraph_features(page)), expected)
+        assert _same(np.ascontiguousarray(paragraph_features(page, [_paragraph_stats_one(t) for t in page])), expected)
+
+
+def test_labels_match_a_reference_made_of_the_plain_pieces():
+    """classify_paragraphs against the same pipeline assembled from the straightforward pieces: per-paragraph
+    statistics, the node-walking tree evaluation, the stage-2 context by sliding windows and the decisive
+    patterns searched as they are."""
+    from helpers.segment import (_DECISIVE_LOWER, DECISIVE_MAX_WORDS, FEATURE_NAMES, MIN_MODEL_PARAGRAPHS, Z_CLIP,
+                                 _paragraph_stats_one, clear_stats_cache, load_weights, paragraph_features,
+                                 short_article_scores)
+
+    stage1, stage2, threshold = load_weights()
+
+    def stage2_features(z, X):
+        pad = np.concatenate([[z[0]] * 2, z, [z[-1]] * 2])
+        win = np.lib.stride_tricks.sliding_window_view(pad, 5)
+        return np.column_stack([np.ones(len(z)), z, np.concatenate([[z[0]], z[:-1]]), np.concatenate([z[1:], [z[-1]]]),
+                                win.mean(axis=1), win.min(axis=1), win.max(axis=1),
+                                X[:, FEATURE_NAMES.index("in_span")], X[:, FEATURE_NAMES.index("log_words")]])
+
+    def decisive(low, n_words):
+        return n_words <= DECISIVE_MAX_WORDS and any(
+            (needs is None or any(n in low for n in needs)) and pattern.search(low) for _, _, pattern, needs in _DECISIVE_LOWER)
+
+    def reference(page):
+        stats = [_paragraph_stats_one(t) for t in page]
+        if len(page) < MIN_MODEL_PARAGRAPHS:
+            scores = short_article_scores(stats)
+        else:
+            X = np.ascontiguousarray(paragraph_features(page, stats))
+            z = np.clip(stage1._margin_walk(X), -Z_CLIP, Z_CLIP)
+            scores = 1.0 / (1.0 + np.exp(-stage2._margin_walk(stage2_features(z, X))))
+        return ["BOILERPLATE" if s >= threshold or decisive(st["key"], st["n_words"]) else "CONTENT"
+                for st, s in zip(stats, scores.tolist())]
+
+    clear_stats_cache()
+    for page in _varied_pages():
+        assert classify_paragraphs(page) == reference(page)
+
+
+def test_tree_ensemble_packed_layout_sums_as_the_walk():
+    """margin (complete-tree layout, packed path bits) equals the node walk exactly, on the fitted trees and on
+    feature values equal to the thresholds, NaN and infinities."""
+    from helpers.segment import load_weights
+
+    rng = np.random.default_rng(0)
+    for ens in load_weights()[:2]:
+        n_features = int(ens.test_feature.max()) + 1
+        for _ in range(50):
+            n = int(rng.integers(1, 80))
+            X = rng.normal(size=(n, n_features)) * 3
+            k = rng.integers(0, len(ens.test_feature), size=n * 3)
+            X[rng.integers(0, n, size=n * 3), ens.test_feature[k]] = ens.test_threshold[k, 0]
+            X[rng.random(X.shape) < 0.02] = np.nan
+            X[rng.random(X.shape) < 0.02] = np.inf
+            assert ens.margin(X).tobytes() == ens._margin_walk(X).tobytes()
+
+
+def test_split_searches_find_what_the_patterns_find():
+    """_fast_search (alternatives split, required literals tested first) against pattern.search, on the varied
+    pages' texts and on strings made of the patterns' own literals."""
+    import random
+
+    from helpers.segment import (_ABOUT_BIO_LOWER, _CAPTION_CUE_LOWER, _COMMENT_LINE_LOWER, _CREDIT_LINE_LOWER,
+                                 _CUE_LOWER, _DECISIVE_LOWER, _WEEKDAY_DATE_LOWER, _fast_search, _required_literal,
+                                 _top_level_alternatives)
+
+    patterns = [*_CUE_LOWER.values(), _CAPTION_CUE_LOWER, _WEEKDAY_DATE_LOWER, _ABOUT_BIO_LOWER, _CREDIT_LINE_LOWER,
+                _COMMENT_LINE_LOWER, *(p for _, _, p, _ in _DECISIVE_LOWER)]
+    pieces = [w for p in patterns for a in _top_level_alternatives(p.pattern) for w in _required_literal(a).split()]
+    pieces += ["photo:", "says:", "monday, nov. 19, 2019", "(c) 2021", " | abc def", "facebook |", "at left", "/ap",
+               "3 min read", "is a reporter for", "headquartered in", "employs about 2,000", "12:30 pm", "2 days ago",
+               "file photo:", "•", "»", "home", "by john smith"]
+    rnd = random.Random(1)
+    texts = [t.lower() for page in _varied_pages()[:60] for t in page]
+    texts += [" ".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6))) for _ in range(3000)]
+    for pattern in patterns:
+        fast = _fast_search(pattern)
+        assert [bool(fast(t)) for t in texts] == [bool(pattern.search(t)) for t in texts], pattern.pattern
+
+
+def test_stats_cache_is_shared_bounded_and_cleared(monkeypatch):
+    from helpers import segment
+
+    segment.clear_stats_cache()
+    monkeypatch.setattr(segment, "STATS_CACHE_SIZE", 5)
+    texts = [f"Paragraph number {i} of a page." for i in range(8)]
+    stats = segment.paragraph_stats_many(texts)
+    assert len(segment._STATS_CACHE) == 5 and segment.paragraph_stats(texts[-1]) is stats[-1]
+    assert segment.paragraph_stats_many(texts[-2:] * 2) == [stats[-2], stats[-1]] * 2
+    segment.paragraph_stats.cache_clear()  # the lru_cache name still works
+    assert not segment._STATS_CACHE
