@@ -8,8 +8,8 @@ helpers.segment.classify_paragraphs and the shared jusText plain-text baseline
 (baselines.justext_plain), times the prediction calls only, and scores both with the shared
 scorer's metric (character-weighted F1).  The two are timed page by page in alternation, so a
 change in machine load affects both alike; ``--passes N`` keeps each page's best of N passes.
-The paragraph-statistics cache is cleared before each pass, so repeated text from an earlier pass
-does not flatter the numbers.
+The paragraph-statistics cache (``segment.clear_stats_cache``) is cleared before each pass, so repeated
+text from an earlier pass does not flatter the numbers.
 Note: the accuracy of classify_paragraphs printed here is *in-sample* (the weights were fitted on
 these pages); the honest figure is the cross-validated one in helpers/boilerplate_weights.json.
 """
@@ -72,7 +72,7 @@ def main(argv=None) -> int:
         with open(args.data_dir / f"aeb_{variant}.jsonl", encoding="utf-8") as fh:
             pages = [json.loads(line) for line in fh]
         ours, jt = run_pair([segment.classify_paragraphs, baselines.justext_plain], pages, args.passes,
-                            clear=segment.paragraph_stats.cache_clear)
+                            clear=segment.clear_stats_cache)
         print(f"aeb_{variant}: helpers {ours} | justext_plain {jt} | speed ratio {ours['para_per_s'] / jt['para_per_s']:.2f}x")
     return 0
 

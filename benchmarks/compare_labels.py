@@ -5,7 +5,8 @@
     .venv/bin/python benchmarks/compare_labels.py diff OUT.parquet OTHER.parquet
 
 ``save`` labels the corpus (``label_paragraphs``, with repetition) and keeps article_id, para_no,
-label, kind, n_chars and text; ``diff`` counts the paragraphs whose label differs and shows a few.
+label, kind, reason, score, n_chars and text; ``diff`` counts the paragraphs whose label differs and shows a few,
+then those whose kind, reason or score differs (files saved without these columns are compared on labels only).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def save(corpus_dir: str, out: str) -> None:
     from helpers.segment import label_paragraphs
 
     segments = label_paragraphs(load_corpus(corpus_dir).articles)
-    segments[["article_id", "para_no", "label", "kind", "n_chars", "text"]].to_parquet(out, index=False)
+    segments[["article_id", "para_no", "label", "kind", "reason", "score", "n_chars", "text"]].to_parquet(out, index=False)
     print(f"{len(segments):,} paragraphs -> {out}")
 
 
@@ -31,6 +32,9 @@ def diff(a: str, b: str, show: int = 12) -> None:
         print(d.groupby(["label_b", "label_a"]).size().rename("paragraphs").to_string())
     for r in d.drop_duplicates("text_a").head(show).itertuples():
         print(f"  {r.label_b} -> {r.label_a} | {r.text_a[:110]!r}")
+    for col in ("kind", "reason", "score"):
+        if f"{col}_a" in m and f"{col}_b" in m:
+            print(f"{(m[f'{col}_a'] != m[f'{col}_b']).sum():,} paragraphs with another {col}")
 
 
 if __name__ == "__main__":
