@@ -64,6 +64,7 @@ class BoilerplateView:
     figure: plt.Figure
     article_ids: list[str]
     article_html: str
+    article_id: str | None = None  # the article article_html shows
 
 
 @dataclass
@@ -120,7 +121,7 @@ def render_boilerplate(articles: pd.DataFrame | BoilerplateData, segments: pd.Da
     ids = per_article["article_id"].astype(str).tolist()
     if article_id not in data.rows or (ids and article_id not in set(ids[:MAX_ARTICLE_OPTIONS])):
         article_id = ids[0] if ids else None
-    return BoilerplateView(per_article, kinds, fig, ids, article_view(data, article_id, kind=kind))
+    return BoilerplateView(per_article, kinds, fig, ids, article_view(data, article_id, kind=kind), article_id)
 
 
 #: The article list offers at most this many articles (the first that match); narrow the filters for others.
@@ -171,7 +172,9 @@ class BoilerplateExplorer:
         mean = view.per_article["boilerplate_ratio"].mean() if n else 0.0
         more = f" (the list offers the first {MAX_ARTICLE_OPTIONS})" if n > MAX_ARTICLE_OPTIONS else ""
         self.summary.value = f"<b>{n}</b> articles match; mean boilerplate share <b>{mean:.0%}</b>{more}"
-        self.viewer.value = article_view(self.data, self.article.value, kind=self._kind())
+        # the view already holds the chosen article's HTML (it picks the same article); built again otherwise
+        self.viewer.value = (view.article_html if self.article.value == view.article_id
+                             else article_view(self.data, self.article.value, kind=self._kind()))
         show_figure(self.chart, view.figure)
         return view
 
