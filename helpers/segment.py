@@ -592,28 +592,20 @@ def _paragraph_stats_one(text: str) -> dict:
     # in long prose a cue word is usually just a word ("billed as", "follow"): keep opening cues only
     long = n_words > LONG_PARAGRAPH_WORDS
     cues = match_cues(text, lower if not glued else None, lower_start if long else None, start if long else None)
-    out = {
-        "words": words,
-        "n_words": n_words,
-        "stop_share": stop / len(words) if words else (0.3 if n_cjk > 5 else 0.0),
-        "terminal": text.rstrip()[-1:] in _TERMINAL_CHARS,
-        "cap_share": caps / len(words) if words else 0.0,
-        "n_caps": caps,
-        "has_url": bool(_URL_HINT.search(text)),
-        "dangling": text.count("(") != text.count(")") or text.count("[") != text.count("]"),
-        "digit_share": n_digits / max(1, len(text)),
-        "pipes": text.count("|") + text.count("•") + text.count("»"),
-        "cues": cues,
-        "cue_start": bool(cues) and any(_CUE_LOWER[k].search(lower_start) for k in _CUE_START_KINDS if k in cues),
-        "is_cjk": n_cjk > len(words),
-        "you_we": sum(map(_YOU_WE_WORDS.__contains__, lower)),
-        "glued": glued,
-        "n_upper_words": sum(map(str.isupper, words)),
-        "caption_cue": (("|" in text or "(" in text or "/" in text or not _CAPTION_TRIGGERS.isdisjoint(lower))
-                        and bool(_CAPTION_CUE_LOWER.search(text_lower))),
-    }
+    cue_start = bool(cues) and any(_CUE_LOWER[k].search(lower_start) for k in _CUE_START_KINDS if k in cues)
+    stop_share = stop / len(words) if words else (0.3 if n_cjk > 5 else 0.0)
+    terminal = text.rstrip()[-1:] in _TERMINAL_CHARS
+    cap_share = caps / len(words) if words else 0.0
+    has_url = bool(_URL_HINT.search(text))
+    dangling = text.count("(") != text.count(")") or text.count("[") != text.count("]")
+    digit_share = n_digits / max(1, len(text))
+    pipes = text.count("|") + text.count("•") + text.count("»")
+    is_cjk = n_cjk > len(words)
+    you_we = sum(map(_YOU_WE_WORDS.__contains__, lower))
+    n_upper_words = sum(map(str.isupper, words))
+    caption_cue = (("|" in text or "(" in text or "/" in text or not _CAPTION_TRIGGERS.isdisjoint(lower))
+                   and bool(_CAPTION_CUE_LOWER.search(text_lower)))
     n_w = len(words)
-    st = out
     stripped = text.strip()
     head = text[:300]
     short = n_words <= 12
@@ -631,23 +623,22 @@ def _paragraph_stats_one(text: str) -> dict:
     credit_line = short and ("/" in text or not _CREDIT_TRIGGERS.isdisjoint(lower)) and bool(_CREDIT_LINE_LOWER.search(key))
     comment_line = short and (key in _COMMENT_WORDS or ((n_digits or "sa" in key or "wrote" in key)
                                                         and bool(_COMMENT_LINE_LOWER.search(text_lower))))
-    st["content_words"] = content_words
-    # the content words as hashes: the article's vocabulary features are computed on these with numpy
-    st["word_hashes"] = tuple(map(hash, content_words))
+    st = {"n_words": n_words, "stop_share": stop_share, "terminal": terminal, "cues": cues, "is_cjk": is_cjk}
     st["prose"] = _prose_value(st)
     st["key"] = key
-    # kept as an array: stacking cached arrays is ~8x faster than converting tuples for every page
+    st["content_words"] = content_words
+    # the own feature row as float64 bytes (as the batch path stores it: cheap to join for a page)
     st["own"] = np.array((
-        1.0, math.log1p(n_words), 1 <= n_words <= 3, 4 <= n_words <= 9, st["stop_share"], st["terminal"], st["cap_share"],
-        st["has_url"], st["dangling"], st["digit_share"], min(st["pipes"], 5) / 5, bool(cues), st["cue_start"],
-        st["is_cjk"], n_w >= 3 and caps >= 0.7 * n_w and not st["terminal"], bool(_IMPERATIVE.match(text.lstrip())),
-        st["you_we"] / max(1, n_w), min(glued, 3) / 3, st["caption_cue"], text.rstrip().endswith(":"),
-        st["n_upper_words"] / max(1, n_w), len(text) > 400,
+        1.0, math.log1p(n_words), 1 <= n_words <= 3, 4 <= n_words <= 9, stop_share, terminal, cap_share,
+        has_url, dangling, digit_share, min(pipes, 5) / 5, bool(cues), cue_start,
+        is_cjk, n_w >= 3 and caps >= 0.7 * n_w and not terminal, bool(_IMPERATIVE.match(text.lstrip())),
+        you_we / max(1, n_w), min(glued, 3) / 3, caption_cue, text.rstrip().endswith(":"),
+        n_upper_words / max(1, n_w), len(text) > 400,
         min(10 * len(_SITE_WORDS.intersection(content_words)) / max(1, n_w), 1.0), mid_dateline, weekday_date,
         credit_line, comment_line,
         about_bio, math.log1p(n_sent), len(content_words) < 3,
-    ), dtype=float)
-    return out
+    ), dtype=float).tobytes()
+    return st
 
 
 #: At most this many paragraphs' statistics are kept (least recently used dropped first).
@@ -846,8 +837,8 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         for word in content_words & _FLAGGED_WORDS:
             flags |= _WORD_FLAGS[word]
         stop = sum(map(STOPWORDS.__contains__, lower))
-        if stop:  # the same as difference_update(STOPWORDS) (same set left), cheaper: it iterates all stop words
-            content_words.difference_update(content_words & STOPWORDS)
+        if stop:  # set - frozenset makes one pass over the (smaller) left set
+            content_words = content_words - STOPWORDS
         caps = sum(map(str.isupper, map(itemgetter(0), words)))
         lstripped = text.lstrip()
         start = lstripped[:40]
@@ -893,21 +884,19 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
             prose = 1.0
         else:
             prose = -1.0 - min(n_words, 10) / 20.0
-        out.append({
-            "words": words, "n_words": n_words, "stop_share": stop_share, "terminal": terminal, "cap_share": cap_share,
-            "n_caps": caps, "has_url": has_url, "dangling": dangling, "digit_share": n_digits / max(1, len(text)),
-            "pipes": pipes, "cues": cues, "cue_start": cue_start, "is_cjk": is_cjk, "you_we": you_we, "glued": glued,
-            "n_upper_words": n_upper_words, "caption_cue": caption_cue, "content_words": content_words,
-            "word_hashes": tuple(map(hash, content_words)), "prose": prose, "key": key,
-        })
+        out.append({"n_words": n_words, "stop_share": stop_share, "terminal": terminal, "cues": cues, "is_cjk": is_cjk,
+                    "prose": prose, "key": key, "content_words": content_words})
         opening = start[:2]
         imperative = ((len(opening) < 2 or not opening.isascii() or opening.lower() in _IMPERATIVE_STARTS)
                       and bool(_IMPERATIVE.match(lstripped)))
         raw.append((n_words, stop_share, terminal, cap_share, has_url, dangling, n_digits, len(text), pipes, bool(cues),
                     cue_start, is_cjk, n_w, caps, imperative, you_we, glued, caption_cue, last == ":", n_upper_words,
                     site, mid_dateline, weekday_date, credit_line, comment_line, about_bio, n_sent, len(content_words)))
-    for st, own in zip(out, _own_features(raw)):
-        st["own"] = own.copy()  # a copy: a view would keep the page's whole array alive in the cache
+    # each row as bytes (float64): the features join a page's rows and read them back with one numpy call
+    own = _own_features(raw).tobytes()
+    width = 8 * len(OWN_FEATURE_NAMES)
+    for st, at in zip(out, range(0, len(own), width)):
+        st["own"] = own[at:at + width]
     return out
 
 
@@ -1004,14 +993,14 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
     prefixes = Counter([k[:40] for k in keys if len(k) >= 40])
     X = np.empty((n, len(FEATURE_NAMES)), order="F")  # by columns: written and read (by the trees) column-wise
     own = X[:, :len(OWN_FEATURE_NAMES)]
-    own[:] = [st["own"] for st in stats]
+    own[:] = np.frombuffer(b"".join([st["own"] for st in stats]), dtype=float).reshape(n, -1)
     pos = X[:, len(OWN_FEATURE_NAMES):]  # POSITION_FEATURE_NAMES, in order
     idx = np.arange(n)
     before, after = idx < start, idx >= end
     inside = ~before & ~after
     dist = np.where(before, start - idx, idx - end + 1)
     dist[inside] = 0
-    overlap, near_dup_prev = _vocabulary_features([st["word_hashes"] for st in stats], start, end)
+    overlap, near_dup_prev = _vocabulary_features([st["content_words"] for st in stats], start, end)
     cum = np.zeros(n + 1)
     np.cumsum(np.fromiter(map(len, paragraphs), dtype=float, count=n), out=cum[1:])  # whole numbers: exact
     total = max(1.0, cum[-1])
@@ -1084,8 +1073,8 @@ assert len(POSITION_FEATURE_NAMES) == 23 and sorted(
 NEAR_DUP_MIN_WORDS = 4
 
 
-def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-    """From each paragraph's distinct content words (as hashes) and the body span [start, end):
+def _vocabulary_features(words: list[set[str]], start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+    """From each paragraph's distinct content words and the body span [start, end):
 
     * ``body_overlap``: the share of a paragraph's words found in the body's vocabulary: in at least one
       body-span paragraph, or for a paragraph inside the span in at least two (0.5 with no content words);
@@ -1094,40 +1083,39 @@ def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) ->
       repeated or nearly repeated headline, standfirst or caption.  (The same with later paragraphs did not
       improve the cross-validated scores.)
 
-    All with numpy on the concatenated hashes (no per-pair Python loop)."""
-    n = len(hashes)
-    sizes = np.fromiter(map(len, hashes), dtype=np.intp, count=n)
-    overlap, dup_prev = np.full(n, 0.5), np.zeros(n)
-    if not sizes.any():
+    All with numpy on the words' hashes, concatenated (no per-pair Python loop; a word's hash is computed once
+    and kept by the string).  Which of a paragraph's words comes first makes no difference to the values."""
+    n = len(words)
+    sizes = np.fromiter(map(len, words), dtype=np.intp, count=n)
+    overlap, dup_prev = np.empty(n), np.zeros(n)
+    overlap.fill(0.5)
+    m = int(np.add.reduce(sizes))  # (ndarray.sum and np.full go through Python wrappers: a few microseconds a page)
+    if m == 0:
         return overlap, dup_prev
-    # every (word, paragraph) entry, sorted by word (a paragraph's words are distinct; the entries of one word
-    # are in no particular order: the quicker unstable sort will do, as pairs are ordered below)
-    h = np.fromiter(chain.from_iterable(hashes), dtype=np.int64, count=int(sizes.sum()))
-    order = h.argsort()
-    para = np.repeat(np.arange(n), sizes)[order]
+    # every (word, paragraph) entry, sorted by word; the stable sort keeps the entries of a word in paragraph order
+    h = np.fromiter(map(hash, chain.from_iterable(words)), dtype=np.int64, count=m)
+    order = h.argsort(kind="stable")
+    para = np.arange(n).repeat(sizes)[order]
     h = h[order]
-    m = len(h)
     new = np.empty(m, dtype=bool)
     new[0] = True
     np.not_equal(h[1:], h[:-1], out=new[1:])
     word = new.cumsum() - 1
-    # body vocabulary: in how many body-span paragraphs each word occurs
+    # body vocabulary: in how many body-span paragraphs each word occurs; a span paragraph's own word needs
+    # another one (more than 1), any other paragraph's one (more than 0)
     in_span = (para >= start) & (para < end)
-    df = np.bincount(word, weights=in_span)[word]
-    hit = np.where(in_span, df > 1, df > 0)
-    has = sizes > 0
-    overlap[has] = np.bincount(para, weights=hit, minlength=n)[has] / sizes[has]
+    hit = np.bincount(word, weights=in_span)[word] > in_span
+    np.divide(np.bincount(para, weights=hit, minlength=n), sizes, out=overlap, where=sizes > 0)
     # near duplicates: count the shared words of every pair of paragraphs that share one (entry e pairs with
-    # the entries of its word before it, e-1 ... e-k)
+    # the entries of its word before it, e-1 ... e-k: earlier paragraphs, as the sort was stable)
     first = new.nonzero()[0][word]
     before = np.arange(m) - first
-    total = int(before.sum())
+    total = int(np.add.reduce(before))
     if total == 0:
         return overlap, dup_prev
-    later = np.repeat(np.arange(m), before)
-    earlier = later - (np.arange(total) - np.repeat(before.cumsum() - before, before) + 1)
-    p, q = para[later], para[earlier]
-    codes = np.maximum(p, q) * n + np.minimum(p, q)  # (the later paragraph, the earlier one) of each pair
+    later = np.arange(m).repeat(before)
+    earlier = later - (np.arange(total) - (before.cumsum() - before).repeat(before) + 1)
+    codes = para[later] * n + para[earlier]  # (the later paragraph, the earlier one) of each pair
     if n <= _PAIR_COUNT_MAX_N:  # counting into an n*n array is cheaper than sorting (np.unique); same result
         shared = np.bincount(codes, minlength=n * n)
         pair = shared.nonzero()[0]
@@ -1135,11 +1123,10 @@ def _vocabulary_features(hashes: list[tuple[int, ...]], start: int, end: int) ->
     else:
         pair, shared = np.unique(codes, return_counts=True)
     a, b = np.divmod(pair, n)  # a later paragraph, b an earlier one sharing ``shared`` words with it
-    small = sizes < NEAR_DUP_MIN_WORDS
-    ratio = np.where(small[a] | small[b], 0.0, shared / np.minimum(sizes[a], sizes[b]))
-    # the largest per later paragraph: the pairs are sorted by it (a cheaper np.maximum.at; all ratios are >= 0)
-    first_of_a = np.concatenate(([0], (a[1:] != a[:-1]).nonzero()[0] + 1))
-    dup_prev[a[first_of_a]] = np.maximum.reduceat(ratio, first_of_a)
+    size_a, size_b = sizes[a], sizes[b]
+    ratio = shared / np.minimum(size_a, size_b)
+    ratio[(size_a < NEAR_DUP_MIN_WORDS) | (size_b < NEAR_DUP_MIN_WORDS)] = 0.0
+    np.maximum.at(dup_prev, a, ratio)  # the largest per later paragraph (all ratios are >= 0)
     return overlap, dup_prev
 
 
