@@ -818,7 +818,7 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
     m = len(texts)
     if m < _BATCH_MIN_TEXTS:
         return list(map(_paragraph_stats_one, texts))
-    out, raw = [], []  # raw: the values the own features are made of, per text
+    out, rows = [], []  # rows: the own feature values, per text
     for text, counts, n_sent, glued, caps_head, url_dot in zip(texts, *_page_counts(texts)):
         n_digits, n_cjk, n_open, n_close, n_open_sq, n_close_sq, n_bar, n_bullets, n_at = counts
         # an ASCII text's tokens can only have _PUNCT's ASCII characters at their ends: stripping those is cheaper
@@ -889,61 +889,23 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         opening = start[:2]
         imperative = ((len(opening) < 2 or not opening.isascii() or opening.lower() in _IMPERATIVE_STARTS)
                       and bool(_IMPERATIVE.match(lstripped)))
-        raw.append((n_words, stop_share, terminal, cap_share, has_url, dangling, n_digits, len(text), pipes, bool(cues),
-                    cue_start, is_cjk, n_w, caps, imperative, you_we, glued, caption_cue, last == ":", n_upper_words,
-                    site, mid_dateline, weekday_date, credit_line, comment_line, about_bio, n_sent, len(content_words)))
-    # each row as bytes (float64): the features join a page's rows and read them back with one numpy call
-    own = _own_features(raw).tobytes()
-    width = 8 * len(OWN_FEATURE_NAMES)
+        n_w1 = n_w or 1
+        # the own feature row, as _paragraph_stats_one computes it (a float64 array holds these values exactly; the
+        # Python arithmetic on them is numpy's)
+        rows.append((
+            1.0, math.log1p(n_words), 1 <= n_words <= 3, 4 <= n_words <= 9, stop_share, terminal, cap_share,
+            has_url, dangling, n_digits / (len(text) or 1), min(pipes, 5) / 5, bool(cues), cue_start,
+            is_cjk, n_w >= 3 and caps >= 0.7 * n_w and not terminal, imperative,
+            you_we / n_w1, min(glued, 3) / 3, caption_cue, last == ":", n_upper_words / n_w1, len(text) > 400,
+            min(10 * site / n_w1, 1.0), mid_dateline, weekday_date, credit_line, comment_line,
+            about_bio, math.log1p(n_sent), len(content_words) < 3))
+    # each row as float64 bytes: the features join a page's rows and read them back with one numpy call
+    width = len(OWN_FEATURE_NAMES)
+    own = np.fromiter(chain.from_iterable(rows), dtype=float, count=m * width).tobytes()
+    width *= 8
     for st, at in zip(out, range(0, len(own), width)):
         st["own"] = own[at:at + width]
     return out
-
-
-#: The values _paragraph_stats_batch collects per text for _own_features, in this order.
-_RAW_VALUES = ("n_words", "stop_share", "terminal", "cap_share", "has_url", "dangling", "n_digits", "n_chars", "pipes",
-               "has_cues", "cue_start", "is_cjk", "n_w", "caps", "imperative", "you_we", "glued", "caption_cue",
-               "ends_colon", "n_upper_words", "site", "mid_dateline", "weekday_date", "credit_line", "comment_line",
-               "about_bio", "n_sent", "n_content")
-#: Own features that are one of these values as it is (own feature <- value).
-_OWN_AS_RAW = {"stop_share": "stop_share", "terminal": "terminal", "cap_share": "cap_share", "has_url": "has_url",
-               "dangling_bracket": "dangling", "cue_any": "has_cues", "cue_start": "cue_start", "is_cjk": "is_cjk",
-               "imperative": "imperative", "caption_cue": "caption_cue", "ends_colon": "ends_colon",
-               "mid_dateline": "mid_dateline", "weekday_date": "weekday_date", "credit_line": "credit_line",
-               "comment_line": "comment_line", "about_bio": "about_bio"}
-_OWN_AS_RAW_TO = [OWN_FEATURE_NAMES.index(k) for k in _OWN_AS_RAW]
-_OWN_AS_RAW_FROM = [_RAW_VALUES.index(v) for v in _OWN_AS_RAW.values()]
-#: The values the other own features are computed from (in _own_features' order).
-_RAW_USED = [_RAW_VALUES.index(k) for k in ("n_words", "terminal", "n_digits", "n_chars", "pipes", "n_w", "caps", "you_we",
-                                             "glued", "n_upper_words", "site", "n_sent", "n_content")]
-
-
-def _own_features(raw: list[tuple]) -> np.ndarray:
-    """The ``own`` rows of :func:`_paragraph_stats_one` for all of a page's texts at once, from the values
-    :func:`_paragraph_stats_batch` collects per text (``_RAW_VALUES``; a float64 array holds them exactly), with
-    the same arithmetic done by numpy on columns (the logarithms with ``math.log1p``, as numpy's may differ)."""
-    values = np.fromiter(chain.from_iterable(raw), dtype=float, count=len(raw) * len(_RAW_VALUES)).reshape(len(raw), -1)
-    (n_words, terminal, n_digits, n_chars, pipes, n_w, caps, you_we, glued, n_upper_words, site, n_sent,
-     n_content) = values[:, _RAW_USED].T
-    n_w1 = np.maximum(n_w, 1)
-    own = np.empty((len(raw), len(OWN_FEATURE_NAMES)))
-    own[:, _OWN_AS_RAW_TO] = values[:, _OWN_AS_RAW_FROM]
-    for name, column in (
-            ("bias", 1.0), ("log_words", list(map(math.log1p, n_words.tolist()))),
-            ("short_1_3", (n_words >= 1) & (n_words <= 3)), ("short_4_9", (n_words >= 4) & (n_words <= 9)),
-            ("digit_share", n_digits / np.maximum(n_chars, 1)), ("pipes", np.minimum(pipes, 5) / 5),
-            ("title_case", (n_w >= 3) & (caps >= 0.7 * n_w) & (terminal == 0)), ("you_we_share", you_we / n_w1),
-            ("glued", np.minimum(glued, 3) / 3), ("upper_share", n_upper_words / n_w1), ("log_chars_gt_400", n_chars > 400),
-            ("site_vocab", np.minimum(10 * site / n_w1, 1.0)), ("log_sentences", list(map(math.log1p, n_sent.tolist()))),
-            ("few_content_words", n_content < 3)):
-        own[:, _OWN_INDEX[name]] = column
-    return own
-
-
-_OWN_INDEX = {name: i for i, name in enumerate(OWN_FEATURE_NAMES)}
-assert sorted([*_OWN_AS_RAW_TO, *map(_OWN_INDEX.get, (
-    "bias", "log_words", "short_1_3", "short_4_9", "digit_share", "pipes", "title_case", "you_we_share", "glued",
-    "upper_share", "log_chars_gt_400", "site_vocab", "log_sentences", "few_content_words"))]) == list(range(30))
 
 
 def _prose_value(st: dict) -> float:
@@ -1251,14 +1213,15 @@ class TreeEnsemble:
         taken by rows at once; on each level the outcomes of its 2**level slots are packed as the bits of one
         byte per tree and row, and the one on the row's path picked by a shift.  Same sums as the walk."""
         n, depth, n_trees = len(X), self.depth, len(self.roots)
-        right = X.T[self.test_feature] > self.test_threshold  # (tests, n)
+        right = X.T.take(self.test_feature, axis=0) > self.test_threshold  # (tests, n)
         outcome = right.take(self._slot_test, axis=0).reshape(-1, n_trees, n).view(np.uint8)
         outcome *= self._slot_bit  # each slot's outcome as its bit within its level
         at = outcome[0] if depth else np.zeros((n_trees, n), dtype=np.uint8)  # the path's slot on the next level
         for level in range(1, depth):
-            packed = outcome[2 ** level - 1:2 ** (level + 1) - 1].sum(axis=0, dtype=np.uint8)  # the level's outcomes
+            packed = np.add.reduce(outcome[2 ** level - 1:2 ** (level + 1) - 1], axis=0, dtype=np.uint8)  # the level's outcomes
             at = (at << 1) | ((packed >> at) & 1)
-        return self.base + self._leaf_value.take(at + self._leaf_offset).sum(axis=0)
+        # np.add.reduce is ndarray.sum without its Python wrapper (the same sums, row after row)
+        return self.base + np.add.reduce(self._leaf_value.take(at + self._leaf_offset), axis=0)
 
     def _margin_walk(self, X: np.ndarray) -> np.ndarray:
         """:meth:`margin` by walking every tree from its root, one level per step (any depth)."""
