@@ -937,6 +937,9 @@ def _max_sum_run(values: list[float]) -> tuple[int, int]:
     return best_span if best > 0 else (0, 0)
 
 
+_FIRST_40 = itemgetter(slice(None, 40))
+
+
 def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -> np.ndarray:
     """Feature matrix (n paragraphs x ``FEATURE_NAMES``) for one article (``stats``: their
     :func:`paragraph_stats`, if already at hand).
@@ -948,21 +951,22 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
     n = len(paragraphs)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
-    prose = [st["prose"] for st in stats]
+    prose = list(map(itemgetter("prose"), stats))
     start, end = _max_sum_run(prose)
-    keys = [st["key"] for st in stats]
+    keys = list(map(itemgetter("key"), stats))
     counts = Counter(keys)
-    prefixes = Counter([k[:40] for k in keys if len(k) >= 40])
+    # the first 40 characters of each text (a shorter text whole, so it never equals a longer one's)
+    prefixes = Counter(map(_FIRST_40, keys))
     X = np.empty((n, len(FEATURE_NAMES)), order="F")  # by columns: written and read (by the trees) column-wise
     own = X[:, :len(OWN_FEATURE_NAMES)]
-    own[:] = np.frombuffer(b"".join([st["own"] for st in stats]), dtype=float).reshape(n, -1)
+    own[:] = np.frombuffer(b"".join(map(itemgetter("own"), stats)), dtype=float).reshape(n, -1)
     pos = X[:, len(OWN_FEATURE_NAMES):]  # POSITION_FEATURE_NAMES, in order
     idx = np.arange(n)
     before, after = idx < start, idx >= end
     inside = ~before & ~after
     dist = np.where(before, start - idx, idx - end + 1)
     dist[inside] = 0
-    overlap, near_dup_prev = _vocabulary_features([st["content_words"] for st in stats], start, end)
+    overlap, near_dup_prev = _vocabulary_features(list(map(itemgetter("content_words"), stats)), start, end)
     cum = np.zeros(n + 1)
     np.cumsum(np.fromiter(map(len, paragraphs), dtype=float, count=n), out=cum[1:])  # whole numbers: exact
     total = max(1.0, cum[-1])
@@ -988,7 +992,6 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
     comment_cum[n + 4:] = comment_cum[n + 3]
     comment = own[:, _OWN_COMMENT]
     comment_ctx = np.minimum(comment_cum[7:] - comment_cum[:n] - comment, 3) / 3
-    same_prev = [False, *map(str.__eq__, keys[1:], keys[:-1])]
     pos[:, _P_IN_SPAN] = inside
     pos[:, _P_DIST_SPAN] = np.log1p(dist)
     pos[:, _P_AFTER_SPAN] = after
@@ -999,14 +1002,22 @@ def paragraph_features(paragraphs: list[str], stats: list[dict] | None = None) -
     pos[1:, _P_PREV] = own[:-1, _OWN_PREV]
     pos[-1, _P_NEXT] = 0.0
     pos[:-1, _P_NEXT] = own[1:, _OWN_NEXT]
-    pos[:, _P_DUP_IN_ARTICLE] = list(map((1).__lt__, map(counts.__getitem__, keys)))  # counts[k] > 1
+    if len(counts) == n:  # no text repeated (most articles): no duplicates, adjacent or not
+        pos[:, _P_DUP_IN_ARTICLE] = 0.0
+        pos[:, _P_ADJACENT_DUP] = 0.0
+    else:
+        pos[:, _P_DUP_IN_ARTICLE] = list(map((1).__lt__, map(counts.__getitem__, keys)))  # counts[k] > 1
+        same_prev = [False, *map(str.__eq__, keys[1:], keys[:-1])]
+        pos[:, _P_ADJACENT_DUP] = list(map(or_, same_prev, same_prev[1:] + [False]))
     pos[:, _P_BODY_OVERLAP] = overlap
     pos[:, _P_COMMENT_CONTEXT] = comment_ctx
     pos[:, _P_CHAR_POS] = cum[:-1] / total
     pos[:, _P_CHARS_TO_SPAN] = to_span
     pos[:, _P_PROSE_RUN_SHARE] = np.minimum(run_chars / span_chars, 2.0)
-    pos[:, _P_PREFIX_DUP] = [len(k) >= 40 and prefixes[k[:40]] > 1 for k in keys]
-    pos[:, _P_ADJACENT_DUP] = list(map(or_, same_prev, same_prev[1:] + [False]))
+    if len(prefixes) == n:
+        pos[:, _P_PREFIX_DUP] = 0.0
+    else:
+        pos[:, _P_PREFIX_DUP] = [len(k) >= 40 and prefixes[k[:40]] > 1 for k in keys]
     pos[:, _P_FIRST_IN_SPAN] = (idx == start) & (end > start)
     pos[:, _P_LAST_IN_SPAN] = (idx == end - 1) & (end > start)
     pos[:, _P_NEAR_DUP_PREV] = near_dup_prev
