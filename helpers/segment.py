@@ -34,8 +34,8 @@ import re
 import threading
 from collections import Counter, OrderedDict
 from functools import lru_cache, reduce
-from itertools import chain, repeat
-from operator import itemgetter, or_
+from itertools import chain, compress, repeat
+from operator import is_, itemgetter, or_
 from pathlib import Path
 
 import numpy as np
@@ -623,10 +623,10 @@ def _paragraph_stats_one(text: str) -> dict:
     credit_line = short and ("/" in text or not _CREDIT_TRIGGERS.isdisjoint(lower)) and bool(_CREDIT_LINE_LOWER.search(key))
     comment_line = short and (key in _COMMENT_WORDS or ((n_digits or "sa" in key or "wrote" in key)
                                                         and bool(_COMMENT_LINE_LOWER.search(text_lower))))
-    st = {"n_words": n_words, "stop_share": stop_share, "terminal": terminal, "cues": cues, "is_cjk": is_cjk}
+    st = {"n_words": n_words, "stop_share": stop_share, "terminal": terminal, "cues": tuple(cues), "is_cjk": is_cjk}
     st["prose"] = _prose_value(st)
     st["key"] = key
-    st["content_words"] = content_words
+    st["content_words"] = tuple(content_words)
     # the own feature row as float64 bytes (as the batch path stores it: cheap to join for a page)
     st["own"] = np.array((
         1.0, math.log1p(n_words), 1 <= n_words <= 3, 4 <= n_words <= 9, stop_share, terminal, cap_share,
@@ -668,22 +668,25 @@ def paragraph_stats(text: str) -> dict:
 def paragraph_stats_many(texts: list[str]) -> list[dict]:
     """:func:`paragraph_stats` of each text (the same dicts, through the same cache); the texts not in the
     cache are computed together (:func:`_paragraph_stats_batch`), which is much faster per paragraph."""
-    cache, known, missing = _STATS_CACHE, {}, []
+    cache = _STATS_CACHE
     with _STATS_CACHE_LOCK:
-        for text in dict.fromkeys(texts):
-            st = cache.get(text)
-            if st is None:
-                missing.append(text)
-            else:
-                cache.move_to_end(text)  # least recently used first out
-                known[text] = st
-    if missing:
-        computed = _paragraph_stats_batch(missing)
-        known.update(zip(missing, computed))
-        with _STATS_CACHE_LOCK:
-            cache.update(zip(missing, computed))
-            _trim_stats_cache()
-    return [known[t] for t in texts]
+        found = list(map(cache.get, texts))
+        if None in found:
+            missing = list(dict.fromkeys(compress(texts, map(is_, found, repeat(None)))))
+            hits = compress(texts, found) if len(missing) < len(texts) else ()
+        else:
+            missing, hits = (), texts
+        for text in hits:
+            cache.move_to_end(text)  # least recently used first out
+    if not missing:
+        return found
+    computed = dict(zip(missing, _paragraph_stats_batch(missing)))
+    with _STATS_CACHE_LOCK:
+        cache.update(computed)
+        _trim_stats_cache()
+    if len(computed) == len(texts):  # all new and distinct (most articles)
+        return list(computed.values())
+    return [st if st is not None else computed[text] for text, st in zip(texts, found)]
 
 
 def _trim_stats_cache() -> None:
@@ -797,6 +800,9 @@ def _match_long_cues(text: str, start: str) -> list[str]:
             mask |= _TRIGGER_MASK[sym]
     lower_start = start.lower()
     at_start = _CUE_ANY_START(lower_start) is not None
+    if (not at_start and mask == _ALWAYS_MASK and "(web editor" not in lower_start and "•" not in start
+            and "|" not in start and "»" not in start):
+        return []  # the kinds always tried can only match at the start, or (checked at import) with these strings
     in_opening = 0
     for k, match, search in _mask_parts(mask):
         if (at_start and match is not None and match(lower_start) is not None) or (search is not None and search(lower_start)):
@@ -884,8 +890,10 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
             prose = 1.0
         else:
             prose = -1.0 - min(n_words, 10) / 20.0
-        out.append({"n_words": n_words, "stop_share": stop_share, "terminal": terminal, "cues": cues, "is_cjk": is_cjk,
-                    "prose": prose, "key": key, "content_words": content_words})
+        # immutable values only (tuples, not lists or sets): the garbage collector stops tracking such dicts, which
+        # matters once the cache holds many
+        out.append({"n_words": n_words, "stop_share": stop_share, "terminal": terminal, "cues": tuple(cues) if cues else (),
+                    "is_cjk": is_cjk, "prose": prose, "key": key, "content_words": tuple(content_words)})
         opening = start[:2]
         imperative = ((len(opening) < 2 or not opening.isascii() or opening.lower() in _IMPERATIVE_STARTS)
                       and bool(_IMPERATIVE.match(lstripped)))
@@ -1046,7 +1054,7 @@ assert len(POSITION_FEATURE_NAMES) == 23 and sorted(
 NEAR_DUP_MIN_WORDS = 4
 
 
-def _vocabulary_features(words: list[set[str]], start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+def _vocabulary_features(words: list[tuple[str, ...]], start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
     """From each paragraph's distinct content words and the body span [start, end):
 
     * ``body_overlap``: the share of a paragraph's words found in the body's vocabulary: in at least one
