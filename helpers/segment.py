@@ -875,7 +875,7 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         head_lower = text_lower if len(text) <= 300 else head.lower()
         about_bio = (head_lower.startswith("about ") or "headquartered in" in head_lower
                      or (("employs " in head_lower or flags & _W_ABOUT != 0) and bool(_ABOUT_BIO_FAST(head_lower))))
-        key = text.strip().lower()
+        key = text_lower.strip()  # = text.strip().lower(): lower-casing neither makes nor removes whitespace
         short = n_words <= 12
         credit_line = short and ("/" in text or flags & _W_CREDIT != 0) and bool(_CREDIT_LINE_FAST(key))
         comment_line = short and (key in _COMMENT_WORDS or ((n_digits or "sa" in key or "wrote" in key)

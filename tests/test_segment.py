@@ -213,7 +213,7 @@ def _varied_pages() -> list[list[str]]:
                    "Share on: Facebook | X | LinkedIn | Email", "Sign up here for breaking news alerts on WhatsApp",
                    "Our Standards: The Thomson Reuters Trust Principles.", "Story continues below advertisement",
                    "2019-11-19 08:03 UTC", "U.S. CPI rose 0.4% in Oct. vs. 0.3% expected.", "MR. MA'S ANT: A TIMELINE", "I",
-                   "ΟΔΥΣΣΕΥΣ στη θάλασσα", "abc" * 200 + " Follow us on Telegram", "Follow us on Telegram " + "word " * 60]
+                   "ΟΔΥΣΣΕΥΣ στη θάλασσα", "ΟΔΟΣ\u00a0", "\u2003 Σ ", "İstanbul ŞİRKETİ\u2028", "abc" * 200 + " Follow us on Telegram", "Follow us on Telegram " + "word " * 60]
     pages += [rnd.sample(extra, rnd.randint(1, 40)) for _ in range(40)]
     if SHARED_PAGES.exists():
         for variant in ("full", "mild"):
