@@ -816,6 +816,12 @@ def _match_long_cues(text: str, start: str) -> list[str]:
             if _cue_part_hit(low, match, search)]
 
 
+_FIRST_CHAR = itemgetter(0)
+#: math.log1p of 0, 1, 2 ... (_LOG1P_N - 1), computed once.
+_LOG1P_N = 4096
+_LOG1P = list(map(math.log1p, range(_LOG1P_N)))
+
+
 def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
     """:func:`_paragraph_stats_one` of each text (exactly the same values: ``tests/test_segment.py`` compares
     the two), cheaper: the counts of :func:`_page_counts` for all texts at once; one lookup per word in
@@ -845,7 +851,7 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         stop = sum(map(STOPWORDS.__contains__, lower))
         if stop:  # set - frozenset makes one pass over the (smaller) left set
             content_words = content_words - STOPWORDS
-        caps = sum(map(str.isupper, map(itemgetter(0), words)))
+        caps = sum(map(str.isupper, map(_FIRST_CHAR, words)))
         lstripped = text.lstrip()
         start = lstripped[:40]
         text_lower = text.lower()
@@ -885,11 +891,11 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         if cues and n_words < 30:
             prose = -1.0
         elif n_words >= 10 and (stop_share >= 0.2 or is_cjk) and terminal:
-            prose = min(n_words, 60) / 10.0
+            prose = (n_words if n_words < 60 else 60) / 10.0
         elif n_words >= 25:
             prose = 1.0
         else:
-            prose = -1.0 - min(n_words, 10) / 20.0
+            prose = -1.0 - (n_words if n_words < 10 else 10) / 20.0
         # immutable values only (tuples, not lists or sets): the garbage collector stops tracking such dicts, which
         # matters once the cache holds many
         out.append({"n_words": n_words, "stop_share": stop_share, "terminal": terminal, "cues": tuple(cues) if cues else (),
@@ -900,13 +906,16 @@ def _paragraph_stats_batch(texts: list[str]) -> list[dict]:
         n_w1 = n_w or 1
         # the own feature row, as _paragraph_stats_one computes it (a float64 array holds these values exactly; the
         # Python arithmetic on them is numpy's)
+        # (min() and math.log1p of small whole numbers as a conditional and a table: the same values, cheaper)
         rows.append((
-            1.0, math.log1p(n_words), 1 <= n_words <= 3, 4 <= n_words <= 9, stop_share, terminal, cap_share,
-            has_url, dangling, n_digits / (len(text) or 1), min(pipes, 5) / 5, bool(cues), cue_start,
+            1.0, _LOG1P[n_words] if n_words < _LOG1P_N else math.log1p(n_words), 1 <= n_words <= 3, 4 <= n_words <= 9,
+            stop_share, terminal, cap_share, has_url, dangling, n_digits / (len(text) or 1),
+            (pipes if pipes < 5 else 5) / 5, bool(cues), cue_start,
             is_cjk, n_w >= 3 and caps >= 0.7 * n_w and not terminal, imperative,
-            you_we / n_w1, min(glued, 3) / 3, caption_cue, last == ":", n_upper_words / n_w1, len(text) > 400,
-            min(10 * site / n_w1, 1.0), mid_dateline, weekday_date, credit_line, comment_line,
-            about_bio, math.log1p(n_sent), len(content_words) < 3))
+            you_we / n_w1, (glued if glued < 3 else 3) / 3, caption_cue, last == ":", n_upper_words / n_w1,
+            len(text) > 400, min(10 * site / n_w1, 1.0) if site else 0.0, mid_dateline, weekday_date, credit_line,
+            comment_line, about_bio, _LOG1P[n_sent] if n_sent < _LOG1P_N else math.log1p(n_sent),
+            len(content_words) < 3))
     # each row as float64 bytes: the features join a page's rows and read them back with one numpy call
     width = len(OWN_FEATURE_NAMES)
     own = np.fromiter(chain.from_iterable(rows), dtype=float, count=m * width).tobytes()
