@@ -729,6 +729,9 @@ for _chars, _k in (("0123456789", _C_DIGIT), ("(", _C_OPEN), (")", _C_CLOSE), ("
                    ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _C_UPPER), (".?!", _C_SENT_END)):
     _CHAR_CLASS[[ord(c) for c in _chars]] = _k
 assert _CJK.pattern == "[\\u4e00-\\u9fff]" and _GLUED.pattern == "[a-z][A-Z][a-z]"
+#: The codes of "c", "o", "n" and "e" (the character after the dot of a URL hint), as a lookup table.
+_URL_NEXT = np.zeros(256, dtype=bool)
+_URL_NEXT[[ord(c) for c in "cone"]] = True
 #: Below this many texts the numpy set-up costs more than it saves.
 _BATCH_MIN_TEXTS = 4
 
@@ -741,38 +744,34 @@ def _page_counts(texts: list[str]) -> tuple[list[list[int]], list[int], list[int
     few passes go over all characters: the rest works on the positions of the (few) characters of interest."""
     m = len(texts)
     lens = np.fromiter(map(len, texts), dtype=np.intp, count=m)
-    # joined by "\0" (class "other"): no counted pair or triple of characters straddles two texts
-    joined = "\0".join(texts)
-    offsets = np.zeros(m, dtype=np.intp)
-    np.cumsum(lens[:-1] + 1, out=offsets[1:])
+    # each text followed by "\0" (class "other"): no counted pair or triple of characters straddles two texts, and
+    # every character has one after it (and the first one's "previous", codes[-1], is that "\0" too)
+    joined = "\0".join(texts) + "\0"
+    starts = np.zeros(m, dtype=np.intp)
+    np.cumsum(lens[:-1] + 1, out=starts[1:])
+    text_of = np.arange(m).repeat(lens + 1)  # the text each character (and its "\0") belongs to
     codes = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if joined.isascii()
              else np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
-    n_chars = len(codes)
     cls = _CHAR_CLASS.take(codes, mode="clip")
     at = (cls < _COUNTED).nonzero()[0]
-    counts = np.bincount(offsets.searchsorted(at, "right") * _COUNTED + cls[at],  # (text + 1) * _COUNTED + class
-                         minlength=(m + 1) * _COUNTED).reshape(m + 1, _COUNTED)[1:].tolist()
+    counts = np.bincount(text_of[at] * _COUNTED + cls[at], minlength=m * _COUNTED).reshape(m, _COUNTED).tolist()
     at = (cls == _C_SENT_END).nonzero()[0]
-    at = at[at + 1 < n_chars]
     after = codes[at + 1]
-    n_sent = np.bincount(offsets.searchsorted(at[after == 32], "right") - 1, minlength=m).tolist()
+    n_sent = np.bincount(text_of[at[after == 32]], minlength=m).tolist()
     # "." before "c", "o", "n" or "e": ".com", ".org", ".net", ".cn" and ".example" of _URL_HINTS need one
-    dot_url = at[(codes[at] == 46) & ((after == 99) | (after == 111) | (after == 110) | (after == 101))]
-    url_dot = np.zeros(m, dtype=bool)
-    url_dot[offsets.searchsorted(dot_url, "right") - 1] = True
+    url_dot = np.bincount(text_of[at[(codes[at] == 46) & _URL_NEXT.take(after, mode="clip")]], minlength=m) > 0
     at = (cls == _C_UPPER).nonzero()[0]  # capitals: glued words and pairs of capitals are found around them
-    at = at[at + 1 < n_chars]
     after = cls[at + 1]
-    glued_at = at[(cls[at - 1] == _C_LOWER) & (after == _C_LOWER) & (at > 0)] - 1  # (cls[-1] when at is 0: ignored)
-    glued_text = offsets.searchsorted(glued_at, "right") - 1
+    glued_at = at[(cls[at - 1] == _C_LOWER) & (after == _C_LOWER)] - 1
+    glued_text = text_of[glued_at]
     glued = np.bincount(glued_text, minlength=m).tolist()
     # findall counts non-overlapping matches: where two overlap ("aBcDe", starts two apart) the regex counts
     for i in set(glued_text[1:][glued_at[1:] - glued_at[:-1] == 2].tolist()):
         glued[i] = len(_GLUED.findall(texts[i]))
     caps_at = at[after == _C_UPPER]
-    caps_text = offsets.searchsorted(caps_at, "right") - 1
+    caps_text = text_of[caps_at]
     caps_head = np.zeros(m, dtype=bool)
-    caps_head[caps_text[caps_at - offsets[caps_text] < 299]] = True  # both capitals in text[:300]
+    caps_head[caps_text[caps_at - starts[caps_text] < 299]] = True  # both capitals in text[:300]
     return counts, n_sent, glued, caps_head.tolist(), url_dot.tolist()
 
 
