@@ -649,10 +649,15 @@ _STATS_CACHE_LOCK = threading.Lock()
 
 
 def paragraph_stats(text: str) -> dict:
-    """Shape statistics of one paragraph (used by the model and shown in the notebook).
+    """Shape statistics of one paragraph, as the labelling reads them: ``n_words``, ``stop_share``, ``terminal``
+    (ends like a sentence), ``cues`` (tuple of cue kinds), ``is_cjk``, ``prose`` (how much it reads like
+    article prose), ``key`` (stripped, lower case), ``content_words`` (tuple of distinct lower-case words that are
+    not stop words) and ``own`` (the paragraph's own model features, float64 bytes in ``OWN_FEATURE_NAMES``
+    order: ``np.frombuffer(st["own"])``).
 
-    Cached by text: boilerplate repeats across a corpus, so the same lines come back often.
-    Treat the returned dict as read-only.  For many paragraphs :func:`paragraph_stats_many` is faster."""
+    Cached by text: boilerplate repeats across a corpus, so the same lines come back often.  All values are
+    immutable; the dict itself is shared, so treat it as read-only.  For many paragraphs
+    :func:`paragraph_stats_many` is faster."""
     with _STATS_CACHE_LOCK:
         st = _STATS_CACHE.get(text)
         if st is not None:
