@@ -676,12 +676,8 @@ def paragraph_stats_many(texts: list[str]) -> list[dict]:
     cache = _STATS_CACHE
     with _STATS_CACHE_LOCK:
         found = list(map(cache.get, texts))
-        if None in found:
-            missing = list(dict.fromkeys(compress(texts, map(is_, found, repeat(None)))))
-            hits = compress(texts, found) if len(missing) < len(texts) else ()
-        else:
-            missing, hits = (), texts
-        for text in hits:
+        missing = list(dict.fromkeys(compress(texts, map(is_, found, repeat(None))))) if None in found else ()
+        for text in compress(texts, found):  # the texts found (a statistics dict is never empty)
             cache.move_to_end(text)  # least recently used first out
     if not missing:
         return found
@@ -804,9 +800,6 @@ def _match_long_cues(text: str, start: str) -> list[str]:
             mask |= _TRIGGER_MASK[sym]
     lower_start = start.lower()
     at_start = _CUE_ANY_START(lower_start) is not None
-    if (not at_start and mask == _ALWAYS_MASK and "(web editor" not in lower_start and "•" not in start
-            and "|" not in start and "»" not in start):
-        return []  # the kinds always tried can only match at the start, or (checked at import) with these strings
     in_opening = 0
     for k, match, search in _mask_parts(mask):
         if (at_start and match is not None and match(lower_start) is not None) or (search is not None and search(lower_start)):
