@@ -46,6 +46,9 @@ MAX_TABLE_BYTES_DEFAULT = 2_000_000_000
 MAX_CONTROL_SHARE = 0.05
 #: Share of CJK characters among non-ASCII ones needed to accept a GB18030 reading.
 MIN_CJK_SHARE_GB = 0.5
+#: ... and at most this share of them sits inside a Latin word ("Beh?rde"): a Western text's accented letter and
+#: the ASCII letter after it also decode as one GB18030 character, real Chinese does not look like that.
+MAX_CJK_INSIDE_WORD_SHARE = 0.2
 MANIFEST_NAME = "manifest.csv"
 UNKNOWN_OUTLET = "unknown"
 
@@ -77,6 +80,7 @@ _BOMS = [
 ]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_CJK_INSIDE_WORD = re.compile(r"(?<=[A-Za-z])[\u3400-\u4dbf\u4e00-\u9fff](?=[A-Za-z])")
 
 
 class CorpusError(ValueError):
@@ -146,16 +150,51 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
     try:
         text = data.decode("gb18030")
         non_ascii = [c for c in text if ord(c) > 127]
-        if non_ascii and sum(bool(_CJK.match(c)) for c in non_ascii) >= MIN_CJK_SHARE_GB * len(non_ascii):
+        if (non_ascii and sum(bool(_CJK.match(c)) for c in non_ascii) >= MIN_CJK_SHARE_GB * len(non_ascii)
+                and len(_CJK_INSIDE_WORD.findall(text)) <= MAX_CJK_INSIDE_WORD_SHARE * len(non_ascii)):
             return text, "gb18030"
     except UnicodeDecodeError:
         pass
+    western = _decode_western(data)
+    if western is not None:
+        return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None and best.encoding:
         return str(best), best.encoding
     return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+#: Characters a Western-European text in Windows-1252 / ISO-8859-1 is made of beyond ASCII: accented letters,
+#: typographic quotes, dashes and the common symbols.  Other bytes (such as "³" or "¹", which are "ł" and "ą" in
+#: Central-European Windows-1250) leave the choice to charset-normalizer.
+_WESTERN_CHARS = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿŒœŠšŽžŸ"
+    "‘’‚“”„–—…•€£¥¢©®™°·«»§¶¿¡\u00a0")
+
+
+#: At most this share of a Western-European text's letters are accented (French runs at about 4%).
+MAX_WESTERN_ACCENTED_SHARE = 0.25
+
+
+def _decode_western(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) when the bytes read as Western-European Windows-1252 (ISO-8859-1 when none of its
+    0x80-0x9F characters occur): every non-ASCII character one of ``_WESTERN_CHARS``.  English articles with a
+    few accented names or curly quotes are like that, and statistical detectors often misread so few bytes
+    (charset-normalizer took such a file for Central-European cp1250: "José Muñoz" became "José Muńoz")."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not _WESTERN_CHARS.issuperset(non_ascii):
+        return None
+    # in Western-European prose accented letters are a small share of the letters; Greek or Cyrillic bytes read
+    # this way come out (nearly) all accented
+    if sum(map(str.isalpha, non_ascii)) > MAX_WESTERN_ACCENTED_SHARE * sum(map(str.isalpha, text)):
+        return None
+    return text, ("cp1252" if any(0x80 <= b <= 0x9F for b in data) else "iso-8859-1")
 
 
 # --------------------------------------------------------------------------- parsing

@@ -27,8 +27,8 @@ WEEKDAYS = {
     "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "sat": 5,
     "saturday": 5, "sun": 6, "sunday": 6,
 }
-#: Zone names that map to one fixed offset.  Ambiguous ones (CST, IST, ET) are not guessed,
-#: except IST, which in this domain's sources is always India (Devdiscourse, Business Standard).
+#: Zone names that map to one fixed offset.  Ambiguous ones (ET ...) are not guessed, except IST, which in
+#: this domain's sources is always India (Devdiscourse, Business Standard), and CST (``AMBIGUOUS_ZONES``).
 ZONE_OFFSETS = {
     "utc": "+00:00", "gmt": "+00:00", "z": "+00:00",
     "hkt": "+08:00", "sgt": "+08:00", "awst": "+08:00", "beijing time": "+08:00",
@@ -37,6 +37,9 @@ ZONE_OFFSETS = {
     "cet": "+01:00", "cest": "+02:00", "edt": "-04:00", "est": "-05:00",
     "pdt": "-07:00", "pst": "-08:00", "aest": "+10:00", "aedt": "+11:00",
 }
+#: Ambiguous zone names read one way in this domain, with the warning the article then carries: CST on a
+#: China-focused site is China Standard Time (it is also US Central Standard Time, -06:00).
+AMBIGUOUS_ZONES = {"cst": ("+08:00", "zone 'CST' read as China Standard Time (+08:00); it can also mean US Central (-06:00)")}
 #: Day-first reading of all-numeric dates (``10/04/2021`` = 10 April) unless impossible.
 DAYFIRST_DEFAULT = True
 #: A header line longer than this is prose, not a timestamp.
@@ -68,6 +71,7 @@ _TIME = re.compile(
 )
 _OFFSET = re.compile(r"\b(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?\b", re.I)
 _ZONE_NAME = re.compile(r"\b(" + "|".join(sorted((re.escape(z) for z in ZONE_OFFSETS), key=len, reverse=True)) + r")\b", re.I)
+_AMBIGUOUS_ZONE = re.compile(r"\b(" + "|".join(map(re.escape, AMBIGUOUS_ZONES)) + r")\b", re.I)
 _LABEL = re.compile(r"\b(?:published|updated|posted|created|date|first published|last updated|at|on|by)\b:?", re.I)
 
 
@@ -82,16 +86,21 @@ class Timestamp:
     warning: str = ""   # e.g. weekday does not match the date
 
 
-def _offset_from(text: str) -> tuple[str, str]:
-    """Return (offset, text without the zone) for the first zone named in ``text``."""
+def _offset_from(text: str) -> tuple[str, str, str]:
+    """Return (offset, text without the zone, warning) for the first zone named in ``text`` (the warning
+    when the name is one of ``AMBIGUOUS_ZONES``)."""
     m = _OFFSET.search(text)
     if m:
         hh, mm = int(m["hh"]), int(m["mm"] or 0)
-        return f"{m['sign']}{hh:02d}:{mm:02d}", text[: m.start()] + " " + text[m.end():]
+        return f"{m['sign']}{hh:02d}:{mm:02d}", text[: m.start()] + " " + text[m.end():], ""
     m = _ZONE_NAME.search(text)
     if m and not (m.group(1).lower() == "z"):
-        return ZONE_OFFSETS[m.group(1).lower()], text[: m.start()] + " " + text[m.end():]
-    return "", text
+        return ZONE_OFFSETS[m.group(1).lower()], text[: m.start()] + " " + text[m.end():], ""
+    m = _AMBIGUOUS_ZONE.search(text)
+    if m:
+        return (*AMBIGUOUS_ZONES[m.group(1).lower()][:1], text[: m.start()] + " " + text[m.end():],
+                AMBIGUOUS_ZONES[m.group(1).lower()][1])
+    return "", text, ""
 
 
 def _find_date(text: str, dayfirst: bool):
@@ -156,10 +165,11 @@ def parse_timestamp(line: str, *, dayfirst: bool = DAYFIRST_DEFAULT) -> Timestam
                 else:
                     before = segment[: tm.start()] + " " + segment[tm.end():]
                 break
+    zone_warning = ""
     if not offset:
-        offset, after_clean = _offset_from(after_clean)
+        offset, after_clean, zone_warning = _offset_from(after_clean)
         if not offset:
-            offset, before = _offset_from(before)
+            offset, before, zone_warning = _offset_from(before)
     # Is this really a timestamp line?  Count the words left over.
     leftover = _LABEL.sub(" ", before + " " + after_clean)
     words = [w for w in re.findall(r"[A-Za-z]{2,}", leftover) if w.lower() not in WEEKDAYS]
@@ -174,6 +184,7 @@ def parse_timestamp(line: str, *, dayfirst: bool = DAYFIRST_DEFAULT) -> Timestam
     iso = d.isoformat()
     if time_txt:
         iso += "T" + time_txt + offset
+        warning = "; ".join(filter(None, [warning, zone_warning]))
     elif offset:
         # a zone without a clock time adds nothing a date can carry
         offset = ""

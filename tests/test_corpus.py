@@ -51,6 +51,29 @@ def test_encodings(tmp_path, encoding, expected):
     assert row.published == "2021-07-26T18:10:00+08:00"
 
 
+@pytest.mark.parametrize("text,encoding,expected", [
+    # a few accented names in English: a statistical detector took this for Central-European cp1250 ("Muńoz")
+    ("Investors from São Paulo told José Muñoz and João Araújo they were “calm”.", "cp1252", "cp1252"),
+    ("Investors from São Paulo told José Muñoz and João Araújo they were calm.", "latin-1", "iso-8859-1"),
+    # German umlauts followed by a letter also decode as GB18030 (each pair one Chinese character)
+    ("Die Behörde verhängte gegen Alibaba eine Geldbuße, heißt es. Über die Größe wurde nicht gesprochen.", "latin-1",
+     "iso-8859-1"),
+    ("Le ministère a annoncé une enquête sur les géants du numérique chinois à Pékin.", "latin-1", "iso-8859-1"),
+])
+def test_western_legacy_encodings(tmp_path, text, encoding, expected):
+    write(tmp_path, "a.txt", f"Apr 10, 2021 5:02 PM\n\nHeadline\n\n{text}".encode(encoding))
+    row = load_articles(tmp_path).iloc[0]
+    assert (row.body, row.encoding) == (text, expected)
+
+
+def test_non_western_legacy_text_is_not_read_as_latin1():
+    text = "Съешь же ещё этих мягких французских булок, да выпей же чаю. Регулятор оштрафовал компанию."
+    decoded, encoding = decode_bytes(text.encode("cp1251"))
+    assert encoding not in ("cp1252", "iso-8859-1", "gb18030")
+    greek = "Η ρυθμιστική αρχή επέβαλε πρόστιμο στην εταιρεία για κατάχρηση δεσπόζουσας θέσης στην αγορά."
+    assert decode_bytes(greek.encode("cp1253"))[1] not in ("cp1252", "iso-8859-1", "gb18030")
+
+
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
 def test_line_endings_are_normalised(tmp_path, newline):
     write(tmp_path, "a.txt", ARTICLE.replace("\n", newline))

@@ -52,6 +52,13 @@ def test_headlines_and_prose_are_not_timestamps(line):
     assert parse_timestamp(line) is None
 
 
+def test_cst_is_read_as_china_standard_time_with_a_warning():
+    ts = parse_timestamp("Published on Saturday, April 10, 2021 — 17:02 CST")
+    assert (ts.iso, ts.offset) == ("2021-04-10T17:02+08:00", "+08:00")
+    assert "China Standard Time" in ts.warning and "US Central" in ts.warning
+    assert parse_timestamp("April 10, 2021 17:02 HKT").warning == ""
+
+
 def test_wrong_weekday_is_flagged():
     ts = parse_timestamp("Tuesday 24 December 2020 20:05 Beijing time")
     assert ts.iso == "2020-12-24T20:05+08:00"
