@@ -30,6 +30,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -442,12 +443,43 @@ def _read_html(data: bytes) -> Iterator[dict]:
     ts = parse_timestamp(published_raw) if published_raw else None
     warning = "" if ts else ("HTML has no publication date" if not published_raw
                              else f"published value not understood: {published_raw[:80]!r}")
-    body = "\n\n".join(ln.strip() for ln in text.split("\n") if ln.strip())
-    yield {"title": (meta.get("title") or "").strip(), "body": body,
+    title = (meta.get("title") or "").strip()
+    paragraphs = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if paragraphs and title and _same_words(paragraphs[0], title):
+        paragraphs = paragraphs[1:]  # the headline, which trafilatura repeats as the text's first line
+    yield {"title": title, "body": "\n\n".join(paragraphs),
            "published": ts.iso if ts else "", "published_raw": published_raw,
-           "warning": warning,
-           "outlet": (meta.get("sitename") or meta.get("source-hostname") or meta.get("hostname") or "").strip(),
+           "warning": warning, "outlet": _html_outlet(html, meta, title),
            "url": (meta.get("source") or meta.get("url") or "").strip(), "encoding": enc}
+
+
+def _same_words(a: str, b: str) -> bool:
+    return a.casefold().split() == b.casefold().split()
+
+
+_OG_SITE_NAME = re.compile(r"""<meta[^>]+property=["']og:site_name["'][^>]+content=["']([^"']+)["']""", re.I)
+_TITLE_TAG = re.compile(r"<title[^>]*>([^<]+)</title>", re.I)
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:]\s+")
+#: A part of ``<title>`` longer than this (words) is not taken for the site's name.
+MAX_SITE_NAME_WORDS = 5
+
+
+def _html_outlet(html: str, meta: dict, title: str) -> str:
+    """The site's name: trafilatura's, ``og:site_name``, the part of ``<title>`` that is not the headline
+    ("Headline | Outlet", "Outlet - Section"), else the host name."""
+    name = meta.get("sitename") or ""
+    if not name:
+        m = _OG_SITE_NAME.search(html)
+        name = html_unescape(m.group(1)) if m else ""
+    m = _TITLE_TAG.search(html) if not name else None
+    parts = [p.strip() for p in _TITLE_SEPARATOR.split(html_unescape(m.group(1)).strip())] if m else []
+    if len(parts) > 1:
+        others = [p for p in parts if not _same_words(p, title)]
+        # with the headline among the parts the site is the last other one; without it, the first ("Site - Tech")
+        candidate = (others[-1] if others else "") if len(others) < len(parts) else parts[0]
+        if 0 < len(candidate.split()) <= MAX_SITE_NAME_WORDS:
+            name = candidate
+    return (name or meta.get("source-hostname") or meta.get("hostname") or "").strip()
 
 
 # --------------------------------------------------------------------------- corpus

@@ -176,6 +176,25 @@ def test_html_via_trafilatura(tmp_path):
     assert row.outlet == "Example Daily"
     assert "Paragraph 5 of the story" in row.body
     assert "\n\n" in row.body
+    assert row.body.startswith("Paragraph 0"), "the headline is not repeated as the first paragraph"
+
+
+@pytest.mark.parametrize("title_tag,outlet", [
+    ("Regulator fines platform | Meridian Ledger", "Meridian Ledger"),
+    ("Regulator fines platform - Markets - Harbour Post", "Harbour Post"),
+    ("Kestrel Asia – Tech", "Kestrel Asia"),
+    ("Regulator fines platform", "news.example.org"),  # nothing but the headline: the host name
+])
+def test_html_outlet_from_the_title_tag(tmp_path, title_tag, outlet):
+    paragraphs = "".join(f"<p>Paragraph {i} about the market regulator and its antitrust work, at some length.</p>"
+                         for i in range(5))
+    html = (f"<html><head><title>{title_tag}</title>"
+            '<link rel="canonical" href="https://news.example.org/2021/04/10/fine">'
+            '<meta property="article:published_time" content="2021-04-10T10:05:00+08:00"></head><body>'
+            f"<article><h1>Regulator fines platform</h1>{paragraphs}</article></body></html>")
+    write(tmp_path, "page.html", html)
+    row = load_articles(tmp_path).iloc[0]
+    assert (row.title, row.outlet) == ("Regulator fines platform", outlet)
 
 
 def test_manifest_overrides(tmp_path):
