@@ -175,12 +175,7 @@ def is_future_context(sentence: str, start: int, end: int) -> bool:
     The clause runs from the previous clause break (punctuation, "and", "that", "after" ...) to
     the next one.  A future cue ("will", "is due to", "takes effect", "next") makes it future
     unless the clause also has a past-tense verb and no "will"."""
-    lo = max(0, start - CLAUSE_REACH)
-    last_break = lo
-    for m in _CLAUSE_BREAK.finditer(sentence, lo, start):
-        last_break = m.end()
-    after = _CLAUSE_BREAK.search(sentence, end, end + CLAUSE_REACH)
-    clause = sentence[last_break:(after.start() if after else min(len(sentence), end + CLAUSE_REACH))]
+    clause = _clause(sentence, start, end)
     has_past = bool(_PAST.search(clause))
     if _FUTURE.search(clause):
         return not has_past or bool(_STRONG_FUTURE.search(clause))
@@ -196,8 +191,27 @@ def is_future_context(sentence: str, start: int, end: int) -> bool:
     return bool(_WIDE_FUTURE.search(wide)) and not _PAST.search(sentence[max(0, start - 60):start])
 
 
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The clause around [start, end): from the previous clause break to the next one (within ``CLAUSE_REACH``)."""
+    lo = max(0, start - CLAUSE_REACH)
+    last_break = lo
+    for m in _CLAUSE_BREAK.finditer(sentence, lo, start):
+        last_break = m.end()
+    after = _CLAUSE_BREAK.search(sentence, end, end + CLAUSE_REACH)
+    return sentence[last_break:(after.start() if after else min(len(sentence), end + CLAUSE_REACH))]
+
+
+#: Future seen from a past moment ("said it would hold a call on Monday", "trading had been scheduled to begin
+#: on Thursday"): for a weekday, which is days away, that is still ahead of the publication date.  (Not for a
+#: month: "they told us it would stop in December" in a March article is the December before.)
+_FUTURE_IN_PAST = _words(["would", "was to", "were to", "was due to", "were due to", "was set to", "were set to",
+                          "was scheduled to", "were scheduled to", "had been scheduled to", "had been due to",
+                          "had been set to", "was expected to", "were expected to"], re.I)
+
+
 class _LazyTense:
-    """Evaluates :func:`is_future_context` only when a rule asks (``bool(future)``)."""
+    """Evaluates :func:`is_future_context` only when a rule asks (``bool(future)``); ``future.seen_from_past()``
+    whether the clause is a future seen from a past moment (``_FUTURE_IN_PAST``)."""
 
     __slots__ = ("args", "value")
 
@@ -208,6 +222,10 @@ class _LazyTense:
         if self.value is None:
             self.value = is_future_context(*self.args)
         return self.value
+
+    def seen_from_past(self) -> bool:
+        sentence, start, end = self.args
+        return bool(_FUTURE_IN_PAST.search(_clause(sentence, start, end)))
 
 
 @dataclass(frozen=True)
@@ -355,7 +373,7 @@ def resolve(kind: str, m: re.Match, anchor: date, sentence: str, offset: int, la
                 return None  # "on Fridays", "Friday nights": recurring
             target = WEEKDAYS[g["wd"].lower()]
             rel = (g["rel"] or "").lower()
-            if rel == "next" or "coming" in rel or (rel in ("", "this") and future):
+            if rel == "next" or "coming" in rel or (rel in ("", "this") and (future or future.seen_from_past())):
                 ahead = (target - anchor.weekday()) % 7
                 if rel == "next" and ahead == 0:
                     ahead = 7

@@ -61,6 +61,18 @@ def test_not_dates(text):
     assert values(text) == []
 
 
+@pytest.mark.parametrize("text,anchor,expected", [
+    # a future seen from a past moment: for a weekday, still ahead of the publication date
+    ("Alibaba said it would hold a call with investors on Monday.", date(2021, 4, 10), "2021-04-12"),
+    ("Trading had been scheduled to begin on Thursday.", date(2020, 11, 3), "2020-11-05"),
+    ("Regulators summoned the firm on Thursday.", date(2020, 11, 3), "2020-10-29"),
+    # ... not for a month, months away: the December before a March article
+    ("\"They told us it would stop in December, too.\"", date(2021, 3, 3), "2020-12"),
+])
+def test_future_seen_from_the_past(text, anchor, expected):
+    assert [v for _, v, _ in values(text, anchor)] == [expected]
+
+
 def test_previous_day_follows_the_last_date():
     assert values("Regulators met Ma on Nov. 2. The listing was halted the following day.")[-1] == (
         "the following day", "2020-11-03", "day")
