@@ -21,7 +21,8 @@ AGENCY_TYPES = ("regulator", "government_body")
 ACTIONS: list[tuple[str, re.Pattern]] = [
     ("ipo_halt", re.compile(r"\b(?:suspend(?:ed|s)?|halt(?:ed|s)?|call(?:ed)? off|pull(?:ed)?)\b[^.]{0,60}"
                             r"\b(?:IPO|listing|initial public offering|debut|share sale|offering)|"
-                            r"\b(?:IPO|listing|share sale)\b[^.]{0,40}\b(?:suspended|halted)\b", re.I)),
+                            r"\b(?:IPO|listing|share sale|initial public offering|offering)\b[^.]{0,60}"
+                            r"\b(?:suspended|halted|called off|pulled)\b", re.I)),
     ("fine", re.compile(r"\b(?:fine[ds]?|fining|penalt(?:y|ies)|penalis(?:ed|es)|penaliz(?:ed|es))\b", re.I)),
     ("antitrust_probe", re.compile(r"\b(?:investigation|investigat(?:e|es|ed|ing)|probe[sd]?|probing)\b", re.I)),
     ("law_effective", re.compile(r"\b(?:t(?:ook|akes?|aking) effect|c(?:ame|omes?|oming) into (?:force|effect)|"
@@ -66,11 +67,23 @@ def _sentence_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-def action_type(sentence: str) -> str | None:
-    """The event type an action word in ``sentence`` names (``ACTIONS`` order), or None."""
+def action_type(sentence: str, near: list[tuple[int, int]] | None = None) -> str | None:
+    """The event type an action word in ``sentence`` names, or None: of the ``ACTIONS`` found, the one
+    nearest the spans ``near`` (the acting agency's, relative to the sentence), else the first in ``ACTIONS``
+    order ("SAMR said it had opened an investigation into Meituan over the practice that cost Alibaba a
+    record fine" is a probe, not a fine)."""
+    best, best_gap = None, None
     for name, pattern in ACTIONS:
-        if pattern.search(sentence):
-            return name
+        if near is None:
+            if pattern.search(sentence):
+                return name
+            continue
+        for m in pattern.finditer(sentence):
+            gap = min(max(a - m.end(), m.start() - b, 0) for a, b in near)
+            if best_gap is None or gap < best_gap:
+                best, best_gap = name, gap
+    if best is not None:
+        return best
     return "other" if OTHER_ACTION.search(sentence) else None
 
 
@@ -183,22 +196,47 @@ def _event_date(in_sentence: list[_Date], agency_spans: list[tuple[int, int]], s
 #: "the regulator", "China's market regulator", "the ministry", "the central bank": a reference to an
 #: agency named earlier in the article.  A describing word narrows it to agencies whose canonical
 #: name contains the text given here; a bare "regulator" or "watchdog" can be any regulator.
-_REFERENCE_HEADS = ("regulator", "watchdog", "ministry", "central bank")
-_REFERENCE = re.compile(r"\b(?:[Tt]he|China['’]s) (?:(?P<desc>market|antitrust|competition|cyberspace|internet|"
-                        r"securities|banking|media|industry) )?(?P<head>" + "|".join(_REFERENCE_HEADS) + r")\b")
+_REFERENCE_HEADS = ("regulator", "watchdog", "ministry", "central bank", "legislature")
+_REFERENCE = re.compile(r"\b(?:[Tt]he|China['’]s|Beijing['’]s|[Tt]he country['’]s) (?:(?P<desc>market|antitrust|competition|"
+                        r"cyberspace|internet|securities|banking|media|industry|(?:video )?gam(?:e|ing)|top) )?"
+                        r"(?P<head>" + "|".join(_REFERENCE_HEADS) + r")\b")
 _REFERENCE_NAMES = {"market": "Market Regulation", "antitrust": "Market Regulation", "competition": "Market Regulation",
                     "cyberspace": "Cyberspace", "internet": "Cyberspace", "securities": "Securities",
                     "banking": "Banking", "media": "Press and Publication", "industry": "Industry",
-                    "ministry": "Ministry", "central bank": "People's Bank"}
+                    "game": "Press and Publication", "gaming": "Press and Publication",
+                    "video game": "Press and Publication", "ministry": "Ministry", "central bank": "People's Bank",
+                    "legislature": "National People's Congress"}
+#: The agency a described reference means when the article has named none that fits: in China's platform
+#: regulation "the market regulator" is SAMR, "the cyberspace regulator" the CAC, "the top legislature" the NPC
+#: Standing Committee ... (not for descriptions that changed hands or are shared: banking, media, "the ministry").
+REFERENCE_DEFAULTS = {
+    "Market Regulation": ("State Administration for Market Regulation", "regulator"),
+    "Cyberspace": ("Cyberspace Administration of China", "regulator"),
+    "Securities": ("China Securities Regulatory Commission", "regulator"),
+    "Industry": ("Ministry of Industry and Information Technology", "regulator"),
+    "People's Bank": ("People's Bank of China", "regulator"),
+    "National People's Congress": ("Standing Committee of the National People's Congress", "government_body"),
+}
+#: Descriptions whose default is the NPPA: the video game regulator (a "media regulator" may be another body).
+_GAME_WORDS = ("game", "gaming", "video game")
+_NPPA = ("National Press and Publication Administration", "regulator")
+
+
+def _needle(reference: re.Match) -> str | None:
+    desc = reference.group("desc")
+    return _REFERENCE_NAMES.get(desc if desc and desc != "top" else reference.group("head"))
 
 
 def _antecedent(reference: re.Match, earlier: list[tuple[str, str]]) -> tuple[str, str] | None:
     """The agency (entity, entity_type) in ``earlier`` that ``reference`` means: of those that fit it,
-    the one named most often so far (the story's regulator), the most recent on a tie."""
-    needle = _REFERENCE_NAMES.get(reference.group("desc") or reference.group("head"))
+    the one named most often so far (the story's regulator), the most recent on a tie; with none, the
+    description's usual agency (``REFERENCE_DEFAULTS``), if it has one."""
+    needle = _needle(reference)
     fitting = [item for item in earlier if ((needle in item[0]) if needle else item[1] == "regulator")]
     if not fitting:
-        return None
+        if reference.group("desc") in _GAME_WORDS:
+            return _NPPA
+        return REFERENCE_DEFAULTS.get(needle) if reference.group("head") != "ministry" or needle == "Industry" else None
     counts: dict[tuple[str, str], int] = {}
     for item in fitting:
         counts[item] = counts.get(item, 0) + 1
@@ -274,22 +312,26 @@ def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.Dat
                 days = [d for d in in_sentence if d.precision == "day"]
                 unnamed = (days, kind) if kind and days else None
                 continue
+            carried = False
             if not in_sentence and unnamed and kind:
                 # "Regulators summoned 13 platforms on Thursday. The PBOC and the CSRC held the meeting."
-                in_sentence, kind = unnamed
+                (in_sentence, kind), carried = unnamed, True
             unnamed = None
             if not in_sentence or kind is None:
                 continue
             firms = list(dict.fromkeys(c.entity for c in para_companies if c.start >= s and c.end <= e))
-            amount = fine_amount(sentence) if kind == "fine" else None
             for agency, agency_spans in acting.items():
+                # of the sentence's actions, the one nearest this agency
+                agency_kind = kind if carried or kind == "other" else action_type(
+                    sentence, [(a - s, b - s) for a, b in agency_spans])
+                amount = fine_amount(sentence) if agency_kind == "fine" else None
                 relative = _relative_event_date(sentence, s, agency_spans, in_sentence)
                 if relative:
-                    rows.append((aid, relative[0], "day", agency, ";".join(firms), kind, amount, sentence, para_no,
-                                 relative[1]))
+                    rows.append((aid, relative[0], "day", agency, ";".join(firms), agency_kind, amount, sentence,
+                                 para_no, relative[1]))
                     continue
                 chosen = _event_date(in_sentence, agency_spans, sentence, s)
-                rows.append((aid, chosen.value, chosen.precision, agency, ";".join(firms), kind, amount,
+                rows.append((aid, chosen.value, chosen.precision, agency, ";".join(firms), agency_kind, amount,
                              sentence, para_no, chosen.surface))
     out = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     out["amount_cny"] = out["amount_cny"].astype("float64")

@@ -26,7 +26,7 @@ def test_fine_event_with_amount_and_company():
 
 def test_one_row_per_agency_and_no_event_without_date_or_agency():
     ev = run(["The People's Bank of China and the China Securities Regulatory Commission summoned Ant Group on Monday.",
-              "The market regulator fined a company on Friday.",           # no named agency
+              "A company was fined on Friday.",                              # no agency
               "The Cyberspace Administration of China fined a company.",    # no date
               "The CAC has long been the internet regulator."])              # no date, no action
     assert sorted(ev.agency) == ["China Securities Regulatory Commission", "People's Bank of China"]
@@ -93,12 +93,39 @@ def test_references_resolve_to_the_agency_named_before():
     pairs = set(zip(ev.date, ev.agency))
     assert ("2021-04-07", "State Administration for Market Regulation") in pairs
     assert ("2021-04-06", "People's Bank of China") in pairs  # the most recent on a tie
-    assert not any(d == "2021-04-08" for d, _ in pairs)
+    # none named before: the description's usual agency
+    assert [a for d, a in pairs if d == "2021-04-08"] == ["Cyberspace Administration of China"]
     ev = run(["The State Administration for Market Regulation fined Alibaba on Saturday; SAMR said the fine was final.",
               "The People's Bank of China said on Monday it was watching.",
               "On Tuesday the regulator summoned Meituan and told the company to stop forcing merchants into "
               "exclusive deals."])                                          # SAMR, named twice, is the story's regulator
     assert ("2021-04-06", "State Administration for Market Regulation") in set(zip(ev.date, ev.agency))
+
+
+def test_described_agencies_default_to_the_usual_one():
+    ev = run(["China's market regulator fined Alibaba Group 18.228 billion yuan on Saturday.",
+              "China's video game regulator on Monday ordered companies to limit play by minors.",
+              "China's top legislature passed the Personal Information Protection Law on Friday."])
+    assert set(zip(ev.date, ev.agency, ev.action_type)) == {
+        ("2021-04-10", "State Administration for Market Regulation", "fine"),
+        ("2021-04-12", "National Press and Publication Administration", "order"),
+        ("2021-04-09", "Standing Committee of the National People's Congress", "law_passed")}
+    assert run(["The media regulator issued new rules on Sunday.",      # media: more than one body
+                "The ministry summoned the firms on Thursday."]).empty   # which ministry: unknown
+    from helpers.entities import default_gazetteer
+    from helpers.events import REFERENCE_DEFAULTS, _NPPA
+
+    types = default_gazetteer().types
+    assert all(types.get(name) == kind for name, kind in [*REFERENCE_DEFAULTS.values(), _NPPA])
+
+
+def test_action_nearest_the_agency():
+    ev = run(["The State Administration for Market Regulation said on Monday it had opened an investigation into "
+              "Meituan over the practice that cost Alibaba a record fine earlier this month."])
+    assert list(ev.action_type) == ["antitrust_probe"] and ev.amount_cny.isna().all()
+    assert action_type("It opened a probe after the fine.") == "fine"  # without an agency: ACTIONS order
+    assert action_type("Ant Group's initial public offering, on track to be the largest ever, was suspended by the "
+                       "Shanghai Stock Exchange on Tuesday evening.") == "ipo_halt"
 
 
 def test_no_reference_resolution_when_switched_off():
