@@ -142,14 +142,15 @@ def default_gazetteer() -> Gazetteer:
 
 
 def _whole_word(text: str, start: int, end: int) -> bool:
-    """No letter, digit or underscore touches the match (and no '.' or '$' before it: tickers)."""
+    """No letter, digit or underscore touches the match (and no '.' or '$' before it: tickers; no '$' after it:
+    a currency, "HK$222" is not Hong Kong)."""
     if start > 0:
         c = text[start - 1]
         if c.isalnum() or c in "_.$":
             return False
     if end < len(text):
         c = text[end]
-        if c.isalnum() or c == "_":
+        if c.isalnum() or c in "_$":
             return False
     return True
 

@@ -38,6 +38,7 @@ def test_context_vetoes_and_tickers():
     assert entities_in("Paris stocks: the CAC 40 index rose.") == []
     assert entities_in("Regulators cited AML failures, meaning anti-money laundering lapses.") == []
     assert entities_in("Shares of Alibaba (9988.HK) fell in Hong Kong.") == ["Alibaba Group", "Alibaba Group", "Hong Kong"]
+    assert entities_in("Subscribe from HK$1 a month, or HK$10 a year, in Hong Kong.") == ["Hong Kong"]  # currencies
 
 
 def test_descriptive_phrases_are_not_mentions():
