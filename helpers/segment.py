@@ -173,8 +173,8 @@ CUES: dict[str, str] = {
               r"we use cookies|accept all",
     "navigation": r"^(?:home|menu|left menu|skip to (?:main )?content|search|sections?|back to top|sign out|close)\s*$|"
                   r"\s[•|»]\s.*\s[•|»]\s",
-    "byline": r"^\(?(?:reporting|additional reporting|writing|editing|edited|written|compiled) by\b|^by [A-Z][a-z]+ [A-Z]|"
-              r"^editor:|\(web editor|^posted by|^source: \w+",
+    "byline": r"^\(?(?:reporting|additional reporting|writing|editing|edited|written|compiled) by\b|^by (?:(?![\d_])\w)+ (?![\d_])\w|"
+              r"^editor:|\(web editor|^posted by|^source: \w+|^责任编辑|^编辑[:：]",
     "advertisement": r"^(?:advertisement|sponsored|ad|\[ad_\d\]|story continues below(?: advertisement)?|promoted)\s*$",
     "other": r"^reading time|\d+ min(?:ute)?s? read$|comments are closed|^keywords?:|leave a reply|views expressed|"
              r"not (?:give|constitute|provide) investment advice|market data delayed|is (?:a|an|the) .{0,60}(?:reporter|correspondent|"
@@ -454,7 +454,7 @@ def _candidate_mask(text: str, low: str, trigger_text: str, mask: int) -> int:
             mask |= _TRIGGER_MASK[sym]
     if len(text.rstrip()) > 20 and "•" not in text and "|" not in text and "»" not in text:
         mask &= ~_NAV_BIT  # its only unanchored alternative needs one of these separators
-    if low[:1] not in "(rawecbps" and "(web editor" not in low:
+    if low[:1] not in "(rawecbps责编" and "(web editor" not in low:
         mask &= ~_BYLINE_BIT  # all its alternatives but "(web editor" are anchored at the start
     return mask
 
@@ -1419,8 +1419,11 @@ DECISIVE: list[tuple[str, str, re.Pattern]] = [
         r"^file photo:|(?:\bphoto|\bimage|\bcredit|\bpicture)s?\s*:\s*[^.:]{2,60}\)?\s*$|\((?:image|photo)s?:[^)]{2,60}\)\s*$|"
         r"/(?:file photo|illustration)\s*$", re.I)),
     ("byline", "byline or credit", re.compile(
-        r"^\(?(?:reporting|additional reporting|editing|writing|written|compiled|edited) by\b|^editor:\s", re.I)),
-    ("contact", "contact line", re.compile(r"^contact (?:the )?(?:reporter|editor|author)s?\b", re.I)),
+        r"^\(?(?:reporting|additional reporting|editing|writing|written|compiled|edited) by\b|^editor:\s|^责任编辑|^编辑[:：]",
+        re.I)),
+    ("contact", "contact line", re.compile(r"^(?:contact|reach) (?:the )?(?:reporter|editor|author|writer)s?\b", re.I)),
+    ("related", "related-headline teaser", re.compile(r"^editor['’]?s (?:picks?|choice)\s*$|^click here\b", re.I)),
+    ("paywall", "paywall or subscription notice", re.compile(r"\bsubscribe from\b", re.I)),
     ("copyright", "copyright line", re.compile(r"©|\ball rights reserved\b|^copyright\b", re.I)),
 ]
 

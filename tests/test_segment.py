@@ -90,6 +90,27 @@ def test_cues():
     assert match_cues("The share sale had been billed as the biggest in history.") == []
 
 
+def test_bylines_editor_lines_and_prompts_seen_in_unseen_outlets():
+    """Lines a QA corpus of new outlets showed mislabelled or of the wrong kind: accented and Chinese bylines, an
+    "Editor's picks" header, "Click here" teasers, "Reach the reporter at" and "Subscribe from HK$1"."""
+    lead = ("China's market regulator fined food delivery giant Meituan 3.442 billion yuan on Friday, concluding a "
+            "six-month investigation into the company's practice of pressing restaurants to work with it exclusively.")
+    prose = [lead] + [f"Paragraph {i} of the story adds detail on the fine, the company's response and what analysts "
+                      f"expect regulators to do next in the sector." for i in range(6)]
+    lines = {"By José Muñoz, Iberia Markets Review": "byline", "责任编辑：李明 (Editor: Li Ming)": "byline",
+             "Editor's picks": "related", "Click here to read more on the crackdown.": "related",
+             "Reach the reporter at renee.fournier@harbourfront.example": "contact",
+             "Lantau Business Daily | Subscribe from HK$1 for the first month": "paywall"}
+    articles = pd.DataFrame({"article_id": ["a"], "outlet": ["unknown"],
+                             "body": ["\n\n".join(["By Renée Fournier, Harbourfront Post", *prose, *lines])]})
+    seg = label_paragraphs(articles).set_index("text")
+    assert seg.loc["By Renée Fournier, Harbourfront Post", "kind"] == "byline"
+    for line, kind in lines.items():
+        assert tuple(seg.loc[line, ["label", "kind"]]) == ("boilerplate", kind), line
+    assert (seg.loc[prose, "label"] == "content").all()
+    assert match_cues("By contrast, the regulator said on Friday it would act.") == []
+
+
 def test_single_article_without_corpus_and_empty_input():
     articles = pd.DataFrame({"article_id": ["a"], "outlet": ["unknown"],
                              "body": ["Regulators fined the company on Friday, the statement said, after a long probe "
