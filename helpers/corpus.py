@@ -258,6 +258,17 @@ _SIGNATURE = re.compile(r"©|\(c\)|copyright|all rights reserved|newsletter|subs
 #: (so prose such as "copyright holders and ..." names no outlet).
 _COPYRIGHT_OWNER = re.compile(
     r"(?i:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*)?([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})")
+_NAME = r"([A-Z][\w&'’.-]*(?:[ \t]+[A-Z][\w&'’.-]*){0,5})"  # capitalised words on one line
+#: "Sinoscope Weekly © 2021", "Pearl River Wire English Service — all rights reserved": the owner before the cue.
+_OWNER_BEFORE_RIGHTS = re.compile(r"^" + _NAME + r"[ \t]*(?:[-–—|,][ \t]*)?(?:©|\((?i:c)\)|(?i:all rights reserved))", re.M)
+#: The site naming itself in its prompts ("More from Nanyang Tech Daily:", "Download the Pacific Rim Daily app",
+#: "Follow Pearl River Wire on WeChat"); looked for only in the last ``TAIL_LINES`` lines.
+_SITE_PROMPT = re.compile(r"^(?i:more from)\s+" + _NAME + r"\s*:|(?i:download|get) the\s+" + _NAME + r"\s+(?i:app)\b|"
+                          r"(?i:follow)\s+" + _NAME + r"\s+(?i:on)\s+(?:WeChat|Weibo|Twitter|X|Facebook|Telegram|"
+                          r"WhatsApp|LinkedIn|Instagram|YouTube)\b", re.M)
+TAIL_LINES = 8
+#: Company-form words dropped from an owner's name ("Lantau Business Daily Ltd." is the outlet Lantau Business Daily).
+_CORPORATE_SUFFIX = re.compile(r"(?:\s+(?:Ltd|Limited|Inc|LLC|Pte|PLC|Corp|Co)\.?)+$")
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]*\b\w+\.? \d{1,2} \(([A-Z][\w ]{1,30})\)\s*[-–—]", re.M)
 #: Lines of at most this many words count as boilerplate-like for outlet inference.
 SHORT_LINE_WORDS = 12
@@ -304,9 +315,13 @@ def infer_outlet(text: str, *, outlets: OutletMatcher | None = None) -> str:
             scores[outlet] = scores.get(outlet, 0) + weight
     if scores:
         return max(scores.items(), key=lambda kv: kv[1])[0]
-    m = _COPYRIGHT_OWNER.search(text) or _WIRE_DATELINE.search(text)
+    m = _COPYRIGHT_OWNER.search(text) or _OWNER_BEFORE_RIGHTS.search(text) or _WIRE_DATELINE.search(text)
+    if m is None:  # the site's own prompts among the last lines: "More from X:", "Download the X app"
+        tail = "\n".join(text.rstrip().split("\n")[-TAIL_LINES:])
+        m = _SITE_PROMPT.search(tail)
     if m:
-        name = re.split(r"\.\s|,|\s+all rights|\s+-", m.group(1), flags=re.I)[0].strip(" .,")
+        name = re.split(r"\.\s|,|\s+all rights|\s+-", next(filter(None, m.groups())), flags=re.I)[0].strip(" .,")
+        name = _CORPORATE_SUFFIX.sub("", name).strip(" .,")
         if name:
             return name
     return UNKNOWN_OUTLET

@@ -217,6 +217,16 @@ def test_outlet_inference():
     # prose about copyright names no owner; a lower-case owner is not an outlet
     assert infer_outlet("Tencent could secure better terms from copyright holders and raise barriers.") == "unknown"
     assert infer_outlet("Text.\n\nCOPYRIGHT 2022 Harbin Morning Post") == "Harbin Morning Post"
+    # an owner before the cue, a company form dropped, the site's own prompts among the last lines
+    assert infer_outlet("Text.\n\nSinoscope Weekly © 2021. Reproduction without permission is prohibited.") == \
+        "Sinoscope Weekly"
+    assert infer_outlet("Text.\n\nPearl River Wire English Service — all rights reserved") == \
+        "Pearl River Wire English Service"
+    assert infer_outlet("Text.\n\n© 2021 Lantau Business Daily Ltd. All rights reserved.") == "Lantau Business Daily"
+    assert infer_outlet("Text.\n\nMore from Nanyang Tech Daily: Why Beijing is easing up") == "Nanyang Tech Daily"
+    assert infer_outlet("Text.\n\nPacific Rim Daily\nDownload the Pacific Rim Daily app for alerts.") == "Pacific Rim Daily"
+    assert infer_outlet("Text.\n\nAll rights reserved.") == "unknown"
+    assert infer_outlet("He said he would download the Alipay app.\n\n" + "More prose here.\n\n" * 10) == "unknown"
 
 
 def test_same_stem_gets_unique_ids(tmp_path):
