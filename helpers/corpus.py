@@ -458,6 +458,8 @@ def _read_html(data: bytes) -> Iterator[dict]:
     ts = parse_timestamp(published_raw) if published_raw else None
     warning = "" if ts else ("HTML has no publication date" if not published_raw
                              else f"published value not understood: {published_raw[:80]!r}")
+    if not _HTML_END.search(html[-2000:]):
+        warning = "; ".join(filter(None, [warning, "HTML looks truncated (no closing </body> or </html>): text may be cut"]))
     title = (meta.get("title") or "").strip()
     paragraphs = [ln.strip() for ln in text.split("\n") if ln.strip()]
     if paragraphs and title and _same_words(paragraphs[0], title):
@@ -472,6 +474,7 @@ def _same_words(a: str, b: str) -> bool:
     return a.casefold().split() == b.casefold().split()
 
 
+_HTML_END = re.compile(r"</(?:body|html)\s*>", re.I)
 _OG_SITE_NAME = re.compile(r"""<meta[^>]+property=["']og:site_name["'][^>]+content=["']([^"']+)["']""", re.I)
 _TITLE_TAG = re.compile(r"<title[^>]*>([^<]+)</title>", re.I)
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:]\s+")

@@ -177,6 +177,10 @@ def test_html_via_trafilatura(tmp_path):
     assert "Paragraph 5 of the story" in row.body
     assert "\n\n" in row.body
     assert row.body.startswith("Paragraph 0"), "the headline is not repeated as the first paragraph"
+    assert row.warning == ""
+    write(tmp_path, "page.html", html[:-len("</footer></body></html>") - 40])  # cut off mid-paragraph
+    row = load_articles(tmp_path).iloc[0]
+    assert "truncated" in row.warning and "Paragraph 4" in row.body
 
 
 @pytest.mark.parametrize("title_tag,outlet", [
