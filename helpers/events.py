@@ -108,6 +108,9 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
 _APPROXIMATELY = re.compile(r"\b(?:over|about|around|nearly|almost|some|roughly|more than|less than)\s+$", re.I)
 #: How far after "three days after" the agency may be named for the offset to apply to it.
 RELATIVE_REACH = 90
+#: "weeks after the Politburo called for ...", "before the CAC stepped in": an agency named right after one of
+#: these acted some unstated time away from the sentence's date, so that date is not its event's.
+_UNDATED_BEFORE_AGENCY = re.compile(r"\b(?:after|before|since|following)\s+(?:the\s+|a\s+)?[^,;.:]{0,25}$", re.I)
 
 
 class _Date(NamedTuple):
@@ -158,6 +161,17 @@ def _relative_event_date(sentence: str, offset: int, agency_spans, in_sentence: 
         day = _dt.date.fromisoformat(base.value)
         return (day - delta if m.group("dir").lower() == "after" else day + delta).isoformat(), m.group(0)
     return None
+
+
+def _undated_in_subordinate(text: str, sentence_start: int, agency_spans, in_sentence: list[_Date]) -> bool:
+    """Whether the agency is named only just after "after", "before", "since" or "following" and the sentence
+    dates nothing from there on: "... on Sunday, three months after the market regulator circulated a draft"
+    (the regulator's action is undated), unlike "since the regulator first fined Alibaba in December 2020"."""
+    for a, _ in agency_spans:
+        m = _UNDATED_BEFORE_AGENCY.search(text, max(sentence_start, a - 40), a)
+        if m is None or any(d.start >= m.start() for d in in_sentence):
+            return False
+    return True
 
 
 _POSSESSIVE = re.compile(r"['’]s\s+")
@@ -321,11 +335,13 @@ def extract_events(segments: pd.DataFrame, mentions: pd.DataFrame, dates: pd.Dat
                 continue
             firms = list(dict.fromkeys(c.entity for c in para_companies if c.start >= s and c.end <= e))
             for agency, agency_spans in acting.items():
+                relative = _relative_event_date(sentence, s, agency_spans, in_sentence)
+                if relative is None and _undated_in_subordinate(text, s, agency_spans, in_sentence):
+                    continue  # acted an unstated time before or after the sentence's date
                 # of the sentence's actions, the one nearest this agency
                 agency_kind = kind if carried or kind == "other" else action_type(
                     sentence, [(a - s, b - s) for a, b in agency_spans])
                 amount = fine_amount(sentence) if agency_kind == "fine" else None
-                relative = _relative_event_date(sentence, s, agency_spans, in_sentence)
                 if relative:
                     rows.append((aid, relative[0], "day", agency, ";".join(firms), agency_kind, amount, sentence,
                                  para_no, relative[1]))

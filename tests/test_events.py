@@ -128,6 +128,15 @@ def test_action_nearest_the_agency():
                        "Shanghai Stock Exchange on Tuesday evening.") == "ipo_halt"
 
 
+def test_agency_in_an_undated_after_clause_does_not_act_on_the_date():
+    ev = run(["The State Administration for Market Regulation opened its investigation on Dec. 24, weeks after the "
+              "Political Bureau of the CPC Central Committee called for stronger antitrust enforcement."])
+    assert list(ev.agency) == ["State Administration for Market Regulation"]
+    ev = run(["Alibaba has paid several penalties since the State Administration for Market Regulation first fined it "
+              "over unreported deals in December 2020."])
+    assert set(zip(ev.date, ev.agency)) == {("2020-12", "State Administration for Market Regulation")}
+
+
 def test_no_reference_resolution_when_switched_off():
     paragraphs = ["The State Administration for Market Regulation opened a probe into Meituan in March.",
                   "On Tuesday the regulator fined the company 3 billion yuan for abusing its dominant position in "
