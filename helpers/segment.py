@@ -1550,6 +1550,7 @@ def apply_labels(paras: pd.DataFrame, *, use_repetition: bool = True,
     norm = paras["text"].str.strip().str.lower()
     dup_in_article = (paras.assign(_n=norm).groupby(["article_id", "_n"])["para_no"].transform("size") > 1).to_numpy()
     labels, kinds, reasons, final_scores = [], [], [], []
+    by_model = []  # whether the model's score alone decided the label (no repetition, pattern or prose rule)
     for j, row in enumerate(paras.itertuples(index=False)):
         st = paragraph_stats(row.text)
         cues, score = st["cues"], row.score
@@ -1579,6 +1580,7 @@ def apply_labels(paras: pd.DataFrame, *, use_repetition: bool = True,
         if label is None and not cues and is_long_prose(st):
             label, reason = CONTENT, "reads as article prose (long, punctuated, not repeated elsewhere)"
             score = min(score, 0.49)
+        by_model.append(label is None)
         if label is None:
             if score >= threshold:
                 label = BOILERPLATE
@@ -1594,9 +1596,38 @@ def apply_labels(paras: pd.DataFrame, *, use_repetition: bool = True,
             kinds.append(CONTENT)
         reasons.append(reason)
     paras["label"], paras["kind"], paras["reason"], paras["score"] = labels, kinds, reasons, final_scores
+    if use_repetition:
+        _rescore_without_repeated_lines(paras, np.array(by_model), threshold)
     _rescue_prose(paras)
     paras["n_chars"] = paras["text"].str.len()
     return paras[SEGMENT_COLUMNS].reset_index(drop=True)
+
+
+def _rescore_without_repeated_lines(paras: pd.DataFrame, by_model: np.ndarray, threshold: float) -> None:
+    """An article whose outlet's template lines (repeated across its articles) were found: the model scores its
+    other paragraphs again with those lines set aside, as the article reads without them, and a paragraph it
+    called boilerplate on its first reading becomes content if it now scores below the threshold and reads as a
+    sentence (closing punctuation, no cue phrase; teaser headlines have none).  Among advertisement markers,
+    teasers and sign-up lines a short sentence of prose looked like one of them."""
+    repeated = paras["reason"].str.startswith(("repeated in", "starts like")).to_numpy()
+    flagged = by_model & (paras["label"] == BOILERPLATE).to_numpy()
+    if not flagged.any():
+        return
+    texts = paras["text"].to_numpy()
+    for rows in paras.groupby("article_id", sort=False).indices.values():  # row positions of each article
+        if not flagged[rows].any() or not repeated[rows].any():
+            continue
+        keep = rows[~repeated[rows]]
+        scores = boilerplate_scores(texts[keep].tolist())
+        for i, score in zip(keep, scores.tolist()):
+            if not flagged[i] or score >= threshold:
+                continue
+            st = paragraph_stats(paras.at[i, "text"])
+            if st["terminal"] and not st["cues"]:  # a sentence, not a teaser headline or a prompt
+                paras.at[i, "label"], paras.at[i, "kind"], paras.at[i, "score"] = CONTENT, CONTENT, round(score, 4)
+                paras.at[i, "reason"] = ("article prose (with the outlet's repeated lines set aside)" if st["n_words"] >= 10
+                                         else "short sentence inside the article body (with the outlet's repeated lines "
+                                              "set aside)")
 
 
 #: An article left with no content paragraph keeps as content its sentences of at least this many words.
