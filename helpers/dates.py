@@ -191,14 +191,19 @@ def is_future_context(sentence: str, start: int, end: int) -> bool:
     return bool(_WIDE_FUTURE.search(wide)) and not _PAST.search(sentence[max(0, start - 60):start])
 
 
-def _clause(sentence: str, start: int, end: int) -> str:
+def _clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     """The clause around [start, end): from the previous clause break to the next one (within ``CLAUSE_REACH``)."""
     lo = max(0, start - CLAUSE_REACH)
     last_break = lo
     for m in _CLAUSE_BREAK.finditer(sentence, lo, start):
         last_break = m.end()
     after = _CLAUSE_BREAK.search(sentence, end, end + CLAUSE_REACH)
-    return sentence[last_break:(after.start() if after else min(len(sentence), end + CLAUSE_REACH))]
+    return last_break, (after.start() if after else min(len(sentence), end + CLAUSE_REACH))
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    lo, hi = _clause_bounds(sentence, start, end)
+    return sentence[lo:hi]
 
 
 #: Future seen from a past moment ("said it would hold a call on Monday", "trading had been scheduled to begin
@@ -224,8 +229,10 @@ class _LazyTense:
         return self.value
 
     def seen_from_past(self) -> bool:
+        """The cue before the expression in its clause: "said it would hold a call on Monday", not "said on
+        Tuesday it would ..." (there Tuesday is when it was said)."""
         sentence, start, end = self.args
-        return bool(_FUTURE_IN_PAST.search(_clause(sentence, start, end)))
+        return bool(_FUTURE_IN_PAST.search(sentence, _clause_bounds(sentence, start, end)[0], start))
 
 
 @dataclass(frozen=True)
@@ -373,7 +380,10 @@ def resolve(kind: str, m: re.Match, anchor: date, sentence: str, offset: int, la
                 return None  # "on Fridays", "Friday nights": recurring
             target = WEEKDAYS[g["wd"].lower()]
             rel = (g["rel"] or "").lower()
-            if rel == "next" or "coming" in rel or (rel in ("", "this") and (future or future.seen_from_past())):
+            if rel == "this":  # the one in the publication date's week (Monday to Sunday), ahead or past
+                return _day(anchor + timedelta(days=target - anchor.weekday())), (
+                    "weekday_future" if target > anchor.weekday() else "weekday_past")
+            if rel == "next" or "coming" in rel or (rel == "" and (future or future.seen_from_past())):
                 ahead = (target - anchor.weekday()) % 7
                 if rel == "next" and ahead == 0:
                     ahead = 7

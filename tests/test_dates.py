@@ -66,10 +66,19 @@ def test_not_dates(text):
     ("Alibaba said it would hold a call with investors on Monday.", date(2021, 4, 10), "2021-04-12"),
     ("Trading had been scheduled to begin on Thursday.", date(2020, 11, 3), "2020-11-05"),
     ("Regulators summoned the firm on Thursday.", date(2020, 11, 3), "2020-10-29"),
+    ("The company said on Tuesday it would cut 10% of its staff.", date(2023, 3, 29), "2023-03-28"),  # said then
     # ... not for a month, months away: the December before a March article
     ("\"They told us it would stop in December, too.\"", date(2021, 3, 3), "2020-12"),
 ])
 def test_future_seen_from_the_past(text, anchor, expected):
+    assert [v for _, v, _ in values(text, anchor)] == [expected]
+
+
+@pytest.mark.parametrize("text,anchor,expected", [
+    ("The first session is this Friday.", date(2021, 9, 2), "2021-09-03"),       # a Thursday: tomorrow
+    ("The rules were published this Monday.", date(2021, 9, 2), "2021-08-30"),   # earlier the same week
+])
+def test_this_weekday_is_in_the_publication_week(text, anchor, expected):
     assert [v for _, v, _ in values(text, anchor)] == [expected]
 
 
