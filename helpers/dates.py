@@ -94,7 +94,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("holiday", re.compile(r"\b(?P<hol>Christmas Eve|Christmas Day|New Year['’]s Eve|New Year['’]s Day)\b")),
     ("year_phrase", re.compile(r"\b(?P<phrase>the (?:start|beginning|end|turn) of the year|the new year)\b", re.I)),
     ("deictic", re.compile(r"\b(?P<word>[Yy]esterday|[Tt]oday|[Tt]omorrow)\b")),
-    ("anaphoric", re.compile(r"\b(?P<word>the (?:previous|following|next) day|the day (?:before|after))\b", re.I)),
+    ("anaphoric", re.compile(r"\b(?P<word>the (?:previous|following|next|same) day|that same day|"
+                             r"the day (?:before|after))\b", re.I)),
     ("month_name", re.compile(r"\b(?P<mon>" + _MONTH_NAMES + r")\b(?!\s+\d)")),
     ("bare_year", re.compile(r"(?<![\d.,$€£¥/-])(?P<year>(?:19|20)\d\d)(?![\d%]|\s*(?:yuan|dollars|per|people|users|"
                              r"million|billion|companies|firms)\b|,\d|\.\d)(?!\s*(?:年))")),
@@ -454,7 +455,8 @@ def resolve(kind: str, m: re.Match, anchor: date, sentence: str, offset: int, la
             return _day(anchor + timedelta(days=k)), "deictic"
         if kind == "anaphoric":
             base = last_day or anchor
-            k = -1 if re.search(r"previous|before", g["word"], re.I) else 1
+            word = g["word"].lower()
+            k = -1 if ("previous" in word or "before" in word) else (0 if "same" in word else 1)
             return _day(base + timedelta(days=k)), "relative_to_previous_date"
         if kind == "bare_year":
             y = int(g["year"])
@@ -580,16 +582,24 @@ def find_dates(text: str, anchor: date, *, last_day: date | None = None) -> list
             taken.append((s, e))
     found.sort(key=lambda f: f[0])
     # "the previous day" refers to the day-precise date mentioned just before it in the text
-    out, last = [], last_day
+    out, last, last_end = [], last_day, None
     for s, e, surface, res, rule in found:
-        if rule in ("relative_to_previous_date", "offset_from_previous_date"):
+        if (rule == "relative_to_previous_date" and last_end is not None and _APPOSITION.fullmatch(text, last_end, s)
+                and surface.lower().startswith("the day")):
+            # "on 2 November, the day before the listing was halted": the same day, told another way
+            res, rule = _day(last), "apposition_to_previous_date"
+        elif rule in ("relative_to_previous_date", "offset_from_previous_date"):
             kind = "anaphoric" if rule == "relative_to_previous_date" else "offset"
             m = dict(PATTERNS)[kind].match(surface)
             res, rule = resolve(kind, m, anchor, text, s, last)
         if res.precision == "day":
-            last = res.start_date
+            last, last_end = res.start_date, e
         out.append((s, e, _trim(surface), res, rule))
     return out
+
+
+#: What separates a date from a phrase in apposition to it ("2 November, the day before ...").
+_APPOSITION = re.compile(r"\s*[,—–]\s*")
 
 
 def _trim(surface: str) -> str:

@@ -82,6 +82,13 @@ def test_this_weekday_is_in_the_publication_week(text, anchor, expected):
     assert [v for _, v, _ in values(text, anchor)] == [expected]
 
 
+def test_same_day_and_a_day_in_apposition():
+    assert values("Regulators met on Nov. 2, the day before the listing was halted.", date(2020, 11, 5)) == [
+        ("Nov. 2", "2020-11-02", "day"), ("the day before", "2020-11-02", "day")]
+    assert values("The PBOC fined Tenpay on July 7. The CAC acted the same day.", date(2023, 7, 10)) == [
+        ("July 7", "2023-07-07", "day"), ("the same day", "2023-07-07", "day")]
+
+
 def test_previous_day_follows_the_last_date():
     assert values("Regulators met Ma on Nov. 2. The listing was halted the following day.")[-1] == (
         "the following day", "2020-11-03", "day")
