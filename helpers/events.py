@@ -29,7 +29,7 @@ ACTIONS: list[tuple[str, re.Pattern]] = [
                                  r"in force|effective (?:from|on|as of)|went into effect|go(?:es)? into effect)\b", re.I)),
     ("law_passed", re.compile(r"\b(?:pass(?:ed|es)?|adopt(?:ed|s)?|enact(?:ed|s)?|approv(?:ed|es) the)\b[^.]{0,80}\b(?:law|amendment)\b|"
                               r"\b(?:law|amendment)\b[^.]{0,100}\b(?:passed|adopted|enacted)\b", re.I)),
-    ("review", re.compile(r"\bcybersecurity review|\b(?:security )?review(?:ed|ing)?\b", re.I)),
+    ("review", re.compile(r"\bcybersecurity reviews?|\b(?:security )?review(?:s|ed|ing)?\b", re.I)),
     ("summons", re.compile(r"\b(?:summon(?:ed|s)?|called in|supervisory (?:talk|interview|meeting)|met with|"
                            r"convened)\b", re.I)),
     ("order", re.compile(r"\b(?:order(?:ed|s)?|block(?:ed|s)?|ban(?:ned|s)?|barr(?:ed|ing)|prohibit(?:ed|s)?|"

@@ -124,6 +124,7 @@ def test_action_nearest_the_agency():
               "Meituan over the practice that cost Alibaba a record fine earlier this month."])
     assert list(ev.action_type) == ["antitrust_probe"] and ev.amount_cny.isna().all()
     assert action_type("It opened a probe after the fine.") == "fine"  # without an agency: ACTIONS order
+    assert action_type("The CAC announced reviews of Full Truck Alliance and Kanzhun.") == "review"
     assert action_type("Ant Group's initial public offering, on track to be the largest ever, was suspended by the "
                        "Shanghai Stock Exchange on Tuesday evening.") == "ipo_halt"
 
