@@ -217,8 +217,12 @@ def extract_mentions(segments: pd.DataFrame, *, gazetteer: Gazetteer | None = No
         if surname_re is not None:  # surnames of people already named in this article
             for m in surname_re.finditer(text):
                 person = seen_people.get(m.group(1))
-                if person and not any(s <= m.start(1) < e for s, e, *_ in matches):
-                    rows.append((aid, para_no, m.start(1), m.end(1), m.group(1), person, "person", "short_form"))
+                if not person or any(s <= m.start(1) < e for s, e, *_ in matches):
+                    continue
+                if _other_given_name(text, m.start(1), person):
+                    seen_people[m.group(1)] = ""  # "Helen Ma": someone else, so a bare "Ma" is ambiguous from here
+                    continue
+                rows.append((aid, para_no, m.start(1), m.end(1), m.group(1), person, "person", "short_form"))
         new_people = False
         for s, e, surface, entity, how in matches:
             surname = gaz.surnames.get(entity)
@@ -231,6 +235,21 @@ def extract_mentions(segments: pd.DataFrame, *, gazetteer: Gazetteer | None = No
             surname_re = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, names)) + r")(?:['’]s)?(?![\w-])") if names else None
     out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     return out.sort_values(["article_id", "para_no", "start"], kind="stable", ignore_index=True)
+
+
+#: Capitalised words that may stand before a surname without naming another person ("Chairman Ma", "Mr Xi").
+TITLES = frozenset("""Mr Mrs Ms Miss Mx Dr Prof Professor Sir Madam Dame Lord Comrade President Premier Vice Chairman
+Chairwoman Chair Founder Co-founder Cofounder CEO Chief Executive Minister Director Secretary General Governor Chancellor
+Ambassador Spokesman Spokeswoman Spokesperson Commissioner Deputy Senior Former Billionaire Tycoon Entrepreneur
+Party Leader Boss Head""".split())
+_WORD_BEFORE = re.compile(r"([A-Z][\w-]*)\.?\s+$")
+
+
+def _other_given_name(text: str, start: int, person: str) -> bool:
+    """Whether the surname at ``start`` follows a capitalised word that is neither a title nor part of
+    ``person``'s name: "Helen Ma" is not Jack Ma (a possessive or a sentence end before it does not count)."""
+    m = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    return bool(m) and m.group(1) not in TITLES and m.group(1) not in person.split()
 
 
 # --------------------------------------------------------------------------- discovery

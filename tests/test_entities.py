@@ -45,6 +45,14 @@ def test_descriptive_phrases_are_not_mentions():
     assert entities_in("The market regulator and the cyberspace regulator acted.") == []
 
 
+def test_another_person_with_the_same_surname():
+    m = extract_mentions(segs("Jack Ma founded Alibaba.", "Analyst Helen Ma said the fine was small. Ma said more.",
+                              "Chairman Ma did not comment."))
+    assert list(m.entity) == ["Jack Ma", "Alibaba Group"]  # after Helen Ma, a bare "Ma" could be either
+    m = extract_mentions(segs("Jack Ma founded Alibaba.", "Mr. Ma said little, and Chairman Ma left. In 2020, Ma spoke."))
+    assert list(m.matched_by).count("short_form") == 3  # titles and a sentence break are not given names
+
+
 def test_short_forms_within_an_article():
     m = extract_mentions(segs("Jack Ma spoke at the Bund Summit.", "Ma has not been seen since.", "Xi Jinping chaired it.",
                               "Xi said little."))
