@@ -313,8 +313,11 @@ def infer_outlet(text: str, *, outlets: OutletMatcher | None = None) -> str:
             weight = 3 if len(line.split()) <= SHORT_LINE_WORDS or _SIGNATURE.search(line) else 1
             outlet = outlets.names[m.group(0).replace("’", "'")]
             scores[outlet] = scores.get(outlet, 0) + weight
-    if scores:
-        return max(scores.items(), key=lambda kv: kv[1])[0]
+    best = max(scores.items(), key=lambda kv: kv[1]) if scores else None
+    if best and best[1] >= 3:  # named on a boilerplate-like line at least once
+        return best[0]
+    # an owner the site states (copyright line, wire dateline, its own prompts) before a known outlet cited in prose
+    # ("according to the official Xinhua news agency" in an article of another outlet)
     m = _COPYRIGHT_OWNER.search(text) or _OWNER_BEFORE_RIGHTS.search(text) or _WIRE_DATELINE.search(text)
     if m is None:  # the site's own prompts among the last lines: "More from X:", "Download the X app"
         tail = "\n".join(text.rstrip().split("\n")[-TAIL_LINES:])
@@ -323,8 +326,8 @@ def infer_outlet(text: str, *, outlets: OutletMatcher | None = None) -> str:
         name = re.split(r"\.\s|,|\s+all rights|\s+-", next(filter(None, m.groups())), flags=re.I)[0].strip(" .,")
         name = _CORPORATE_SUFFIX.sub("", name).strip(" .,")
         if name:
-            return name
-    return UNKNOWN_OUTLET
+            return outlets.names.get(name.replace("’", "'"), name)
+    return best[0] if best else UNKNOWN_OUTLET
 
 
 # --------------------------------------------------------------------------- readers

@@ -230,6 +230,11 @@ def test_outlet_inference():
     assert infer_outlet("Text.\n\nMore from Nanyang Tech Daily: Why Beijing is easing up") == "Nanyang Tech Daily"
     assert infer_outlet("Text.\n\nPacific Rim Daily\nDownload the Pacific Rim Daily app for alerts.") == "Pacific Rim Daily"
     assert infer_outlet("Text.\n\nAll rights reserved.") == "unknown"
+    # a known outlet cited in prose does not outrank the owner the site states
+    assert infer_outlet("SAMR blocked the deal on Saturday.\n\nThe decision was reported by the official Xinhua news "
+                        "agency, which gave no figures.\n\n© 2021 Meridian Wire. All rights reserved.") == "Meridian Wire"
+    assert infer_outlet("The regulator acted, the official Xinhua news agency reported.\n\nMore prose.") == \
+        "Xinhua News Agency"
     assert infer_outlet("He said he would download the Alipay app.\n\n" + "More prose here.\n\n" * 10) == "unknown"
 
 
