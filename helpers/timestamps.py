@@ -66,10 +66,12 @@ _DATE_PATTERNS = [
 ]
 _TIME = re.compile(
     r"(?<![\d:])(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?)?\s*"
-    r"(?P<ampm>[ap])\.?\s?m\b\.?|(?<![\d:.])(?P<h24>\d{1,2}):(?P<mi24>\d{2})(?::(?P<s24>\d{2}))?(?![\d:])",
+    r"(?P<ampm>[ap])\.?\s?m\b\.?|(?<![\d:.])(?P<h24>\d{1,2})[:.](?P<mi24>\d{2})(?::(?P<s24>\d{2}))?(?![\d:.])",
     re.I,
 )
 _OFFSET = re.compile(r"\b(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?\b", re.I)
+#: A numeric offset after the clock time, as RFC 822 dates write it ("20:10:00 +0800").
+_BARE_OFFSET = re.compile(r"\s*(?P<sign>[+-])(?P<hh>\d{2}):?(?P<mm>\d{2})\b")
 _ZONE_NAME = re.compile(r"\b(" + "|".join(sorted((re.escape(z) for z in ZONE_OFFSETS), key=len, reverse=True)) + r")\b", re.I)
 _AMBIGUOUS_ZONE = re.compile(r"\b(" + "|".join(map(re.escape, AMBIGUOUS_ZONES)) + r")\b", re.I)
 _LABEL = re.compile(r"\b(?:published|updated|posted|created|date|first published|last updated|at|on|by)\b:?", re.I)
@@ -161,7 +163,10 @@ def parse_timestamp(line: str, *, dayfirst: bool = DAYFIRST_DEFAULT) -> Timestam
             if tm:
                 time_txt = _clock(tm)
                 if segment is scope_after:
-                    after_clean = segment[: tm.start()] + " " + segment[tm.end():]
+                    bare = _BARE_OFFSET.match(segment, tm.end())
+                    if bare:
+                        offset = f"{bare['sign']}{bare['hh']}:{bare['mm']}"
+                    after_clean = segment[: tm.start()] + " " + segment[(bare or tm).end():]
                 else:
                     before = segment[: tm.start()] + " " + segment[tm.end():]
                 break

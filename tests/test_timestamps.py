@@ -37,6 +37,16 @@ def test_timestamp_styles(line, expected):
     assert ts.iso == expected
 
 
+@pytest.mark.parametrize("line,expected", [
+    ("Wed 4 Nov 2020 09.15 HKT", "2020-11-04T09:15+08:00"),              # a dotted clock time
+    ("Mon, 05 Jul 2021 20:10:00 +0800", "2021-07-05T20:10:00+08:00"),     # RFC 822, as RSS pubDate writes it
+    ("Mon, 05 Jul 2021 20:10:00 -0500", "2021-07-05T20:10:00-05:00"),
+    ("26.07.2021 18.10", "2021-07-26T18:10"),
+])
+def test_dotted_times_and_numeric_offsets(line, expected):
+    assert parse_timestamp(line).iso == expected
+
+
 def test_zone_is_kept_not_converted():
     ts = parse_timestamp("July 26, 2021 11:30 p.m. GMT+8")
     assert ts.iso == "2021-07-26T23:30+08:00"  # not shifted to the 26th 15:30 UTC
