@@ -151,7 +151,12 @@ def _relative_event_date(sentence: str, offset: int, agency_spans, in_sentence: 
         m_start, m_end = offset + m.start(), offset + m.end()
         if not any(m_end <= a <= m_end + RELATIVE_REACH for a, _ in agency_spans):
             continue
-        others = [d for d in days if d.end <= m_start or d.start >= m_end + RELATIVE_REACH]
+        # the date the phrase counts from: before it, or after it in another clause ("Three days after the Politburo
+        # met, SAMR acted on Monday"); one in the agency's own clause is its own date ("the order came two weeks after
+        # the regulator blocked the merger on July 10": the regulator acted on July 10)
+        agency_end = max(b for a, b in agency_spans if m_end <= a <= m_end + RELATIVE_REACH)
+        others = [d for d in days if d.end <= m_start or (d.start >= agency_end and _CLAUSE_MARK.search(
+            sentence, agency_end - offset, d.start - offset))]
         if not others:
             continue
         base = min(others, key=lambda d: abs(d.start - m_start))
@@ -174,6 +179,7 @@ def _undated_in_subordinate(text: str, sentence_start: int, agency_spans, in_sen
     return True
 
 
+_CLAUSE_MARK = re.compile(r"[,;:—–]")
 _POSSESSIVE = re.compile(r"['’]s\s+")
 
 

@@ -1421,7 +1421,9 @@ DECISIVE: list[tuple[str, str, re.Pattern]] = [
     ("byline", "byline or credit", re.compile(
         r"^\(?(?:reporting|additional reporting|editing|writing|written|compiled|edited) by\b|^editor:\s|^责任编辑|^编辑[:：]",
         re.I)),
-    ("contact", "contact line", re.compile(r"^(?:contact|reach) (?:the )?(?:reporter|editor|author|writer)s?\b", re.I)),
+    ("contact", "contact line", re.compile(r"^(?:contact|reach) (?:the )?(?:reporter|editor|author|writer)s?\b|"
+                                           r"^(?:have|got) a (?:news |story )?tip\b|\bemail our newsroom\b", re.I)),
+    ("advertisement", "advertisement marker", re.compile(r"^\[\s*(?:advertisement|ad|sponsored)\s*\]\s*$", re.I)),
     ("related", "related-headline teaser", re.compile(r"^editor['’]?s (?:picks?|choice)\s*$|^click here\b", re.I)),
     ("paywall", "paywall or subscription notice", re.compile(r"\bsubscribe from\b", re.I)),
     ("copyright", "copyright line", re.compile(r"©|\ball rights reserved\b|^copyright\b", re.I)),

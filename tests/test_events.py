@@ -138,6 +138,12 @@ def test_agency_in_an_undated_after_clause_does_not_act_on_the_date():
     assert set(zip(ev.date, ev.agency)) == {("2020-12", "State Administration for Market Regulation")}
 
 
+def test_a_relative_phrase_does_not_take_the_agencys_own_date():
+    ev = run(["The order came two weeks after the State Administration for Market Regulation blocked Tencent's planned "
+              "merger of Huya and DouYu on July 10, according to Xinhua."], published="2021-07-25T10:00+08:00")
+    assert list(zip(ev.date, ev.agency)) == [("2021-07-10", "State Administration for Market Regulation")]
+
+
 def test_no_reference_resolution_when_switched_off():
     paragraphs = ["The State Administration for Market Regulation opened a probe into Meituan in March.",
                   "On Tuesday the regulator fined the company 3 billion yuan for abusing its dominant position in "

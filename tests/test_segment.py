@@ -100,7 +100,8 @@ def test_bylines_editor_lines_and_prompts_seen_in_unseen_outlets():
     lines = {"By José Muñoz, Iberia Markets Review": "byline", "责任编辑：李明 (Editor: Li Ming)": "byline",
              "Editor's picks": "related", "Click here to read more on the crackdown.": "related",
              "Reach the reporter at renee.fournier@harbourfront.example": "contact",
-             "Lantau Business Daily | Subscribe from HK$1 for the first month": "paywall"}
+             "Lantau Business Daily | Subscribe from HK$1 for the first month": "paywall",
+             "[Advertisement]": "advertisement", "Have a story tip? Email our newsroom at tips@prtr.example.": "contact"}
     articles = pd.DataFrame({"article_id": ["a"], "outlet": ["unknown"],
                              "body": ["\n\n".join(["By Renée Fournier, Harbourfront Post", *prose, *lines])]})
     seg = label_paragraphs(articles).set_index("text")
