@@ -207,6 +207,8 @@ def _clause(sentence: str, start: int, end: int) -> str:
     return sentence[lo:hi]
 
 
+#: A bare month name at most this many months ahead, in a clause with no past-tense verb, is the coming one.
+NEAR_MONTHS_AHEAD = 2
 #: Future seen from a past moment ("said it would hold a call on Monday", "trading had been scheduled to begin
 #: on Thursday"): for a weekday, which is days away, that is still ahead of the publication date.  (Not for a
 #: month: "they told us it would stop in December" in a March article is the December before.)
@@ -228,6 +230,10 @@ class _LazyTense:
         if self.value is None:
             self.value = is_future_context(*self.args)
         return self.value
+
+    def tenseless(self) -> bool:
+        """No past-tense verb in the clause (present tense: "meets in March", "when the rules apply in May")."""
+        return not _PAST.search(_clause(*self.args))
 
     def seen_from_past(self) -> bool:
         """The cue before the expression in its clause: "said it would hold a call on Monday", not "said on
@@ -372,6 +378,10 @@ def resolve(kind: str, m: re.Match, anchor: date, sentence: str, offset: int, la
             elif rel == "last":
                 y = anchor.year if month < anchor.month else anchor.year - 1
                 rule = "month_name_last"
+            elif rel == "" and 0 < (month - anchor.month) % 12 <= NEAR_MONTHS_AHEAD and future.tenseless():
+                # "after the National People's Congress meets in March", written in February: the coming March
+                y = anchor.year if month > anchor.month else anchor.year + 1
+                rule = "month_name_future"
             else:
                 y = anchor.year if month <= anchor.month else anchor.year - 1
                 rule = "month_name_past"

@@ -82,6 +82,15 @@ def test_this_weekday_is_in_the_publication_week(text, anchor, expected):
     assert [v for _, v, _ in values(text, anchor)] == [expected]
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("A decision is likely after the National People's Congress meets in March.", "2021-03"),  # present: coming
+    ("The commission met in March.", "2020-03"),                                              # past tense
+    ("The festival is in June.", "2020-06"),                                                   # four months on: not near
+])
+def test_a_near_month_in_the_present_tense_is_the_coming_one(text, expected):
+    assert [v for _, v, _ in values(text, date(2021, 2, 8))] == [expected]
+
+
 def test_same_day_and_a_day_in_apposition():
     assert values("Regulators met on Nov. 2, the day before the listing was halted.", date(2020, 11, 5)) == [
         ("Nov. 2", "2020-11-02", "day"), ("the day before", "2020-11-02", "day")]
