@@ -21,7 +21,7 @@ AGENCY_TYPES = ("regulator", "government_body")
 ACTIONS: list[tuple[str, re.Pattern]] = [
     ("ipo_halt", re.compile(r"\b(?:suspend(?:ed|s)?|halt(?:ed|s)?|call(?:ed)? off|pull(?:ed)?)\b[^.]{0,60}"
                             r"\b(?:IPO|listing|initial public offering|debut|share sale|offering)|"
-                            r"\b(?:IPO|listing|share sale|initial public offering|offering)\b[^.]{0,60}"
+                            r"\b(?:IPO|listing|share sale|initial public offering|offering|debut)\b[^.]{0,60}"
                             r"\b(?:suspended|halted|called off|pulled)\b", re.I)),
     ("fine", re.compile(r"\b(?:fine[ds]?|fining|penalt(?:y|ies)|penalis(?:ed|es)|penaliz(?:ed|es))\b", re.I)),
     ("antitrust_probe", re.compile(r"\b(?:investigation|investigat(?:e|es|ed|ing)|probe[sd]?|probing)\b", re.I)),
@@ -108,9 +108,11 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
 _APPROXIMATELY = re.compile(r"\b(?:over|about|around|nearly|almost|some|roughly|more than|less than)\s+$", re.I)
 #: How far after "three days after" the agency may be named for the offset to apply to it.
 RELATIVE_REACH = 90
-#: "weeks after the Politburo called for ...", "before the CAC stepped in": an agency named right after one of
-#: these acted some unstated time away from the sentence's date, so that date is not its event's.
-_UNDATED_BEFORE_AGENCY = re.compile(r"\b(?:after|before|since|following)\s+(?:the\s+|a\s+)?[^,;.:]{0,25}$", re.I)
+#: "weeks after the Politburo called for ...", "months before the CAC stepped in", "since the regulator ...": an
+#: agency named right after one of these acted some unstated time away from the sentence's date, so that date is
+#: not its event's.  (A bare "after" is often the same day: "was suspended on Tuesday, after the exchange said".)
+_UNDATED_BEFORE_AGENCY = re.compile(r"\b(?:(?:hours|days|weeks|months|years|shortly|soon|long)\s+(?:after|before|following)|"
+                                    r"since)\s+(?:the\s+|a\s+)?[^,;.:]{0,25}$", re.I)
 
 
 class _Date(NamedTuple):

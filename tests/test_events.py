@@ -144,6 +144,13 @@ def test_a_relative_phrase_does_not_take_the_agencys_own_date():
     assert list(zip(ev.date, ev.agency)) == [("2021-07-10", "State Administration for Market Regulation")]
 
 
+def test_a_bare_after_is_often_the_same_day():
+    ev = run(["SHANGHAI, Nov 4 (Meridian) - Ant Group's blockbuster stock market debut was suspended on Tuesday, after "
+              "the Shanghai Stock Exchange said the company might no longer meet listing requirements."],
+             published="2020-11-04T09:15+08:00")
+    assert list(zip(ev.date, ev.agency, ev.action_type)) == [("2020-11-03", "Shanghai Stock Exchange", "ipo_halt")]
+
+
 def test_no_reference_resolution_when_switched_off():
     paragraphs = ["The State Administration for Market Regulation opened a probe into Meituan in March.",
                   "On Tuesday the regulator fined the company 3 billion yuan for abusing its dominant position in "
