@@ -438,10 +438,42 @@ def _read_csv(data: bytes, delimiter: str) -> Iterator[dict]:
         yield art
 
 
-_META_DATE = re.compile(
-    r"<meta[^>]+(?:property|name|itemprop)=[\"'](?:article:published_time|og:published_time|"
-    r"datePublished|pubdate|publishdate|date|dc\.date)[\"'][^>]*content=[\"']([^\"']+)[\"']", re.I)
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
+_ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+#: Meta names that give the publication time, in order of trust.
+_META_DATE_NAMES = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+                    "dc.date.issued", "dc.date", "date")
+_JSON_LD = re.compile(r"<script[^>]+type=[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.I | re.S)
+_ARTICLE = re.compile(r"<article\b.*?</article>", re.I | re.S)
 _TIME_TAG = re.compile(r"<time[^>]+datetime=[\"']([^\"']+)[\"']", re.I)
+
+
+def _html_published(html: str) -> str:
+    """The page's own publication time: JSON-LD ``datePublished`` of its article, a publication-time meta tag
+    (attributes in any order), else a ``<time datetime>`` inside ``<article>``.  Not the first ``<time>`` on the
+    page, which is often a news ticker's."""
+    for block in _JSON_LD.findall(html):
+        try:
+            data = json.loads(block)
+        except ValueError:
+            continue
+        items = data if isinstance(data, list) else [data]
+        items += [g for d in items if isinstance(d, dict) for g in d.get("@graph", []) if isinstance(g, dict)]
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("datePublished"), str) and item["datePublished"].strip():
+                return item["datePublished"].strip()
+    found = {}
+    for tag in _META_TAG.findall(html):
+        attrs = {k.lower(): (a if a is not None and a != "" else b) for k, a, b in _ATTRIBUTE.findall(tag)}
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        if key in _META_DATE_NAMES and attrs.get("content", "").strip():
+            found.setdefault(key, attrs["content"].strip())
+    for key in _META_DATE_NAMES:
+        if key in found:
+            return found[key]
+    article = _ARTICLE.search(html)
+    m = _TIME_TAG.search(article.group(0)) if article else None
+    return m.group(1) if m else ""
 
 
 def _read_html(data: bytes) -> Iterator[dict]:
@@ -456,8 +488,7 @@ def _read_html(data: bytes) -> Iterator[dict]:
     text = (meta.get("text") or "").strip()
     if not text:
         raise Skip("HTML: trafilatura found no main text")
-    m = _META_DATE.search(html) or _TIME_TAG.search(html)
-    published_raw = m.group(1) if m else (meta.get("date") or "")
+    published_raw = _html_published(html) or meta.get("date") or ""
     ts = parse_timestamp(published_raw) if published_raw else None
     warning = "" if ts else ("HTML has no publication date" if not published_raw
                              else f"published value not understood: {published_raw[:80]!r}")

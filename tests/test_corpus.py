@@ -201,6 +201,28 @@ def test_html_outlet_from_the_title_tag(tmp_path, title_tag, outlet):
     assert (row.title, row.outlet) == ("Regulator fines platform", outlet)
 
 
+@pytest.mark.parametrize("head,body_extra,published", [
+    # a news ticker's <time> in the header comes first in the page; JSON-LD names the article's own time
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2020-11-04T07:45:00+08:00"}'
+     '</script>', '<div class="ticker"><time datetime="2023-03-14T16:05:00+08:00">Latest</time></div>',
+     "2020-11-04T07:45:00+08:00"),
+    ('<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, {"@type": "Article", '
+     '"datePublished": "2021-04-10T17:02:00+08:00"}]}</script>', "", "2021-04-10T17:02:00+08:00"),
+    ('<meta content="2021-09-01T10:00:00+08:00" property="article:published_time">',  # content before property
+     '<div class="ticker"><time datetime="2023-03-14T16:05:00+08:00">Latest</time></div>', "2021-09-01T10:00:00+08:00"),
+    ("", '<div class="ticker"><time datetime="2023-03-14T16:05:00+08:00">Latest</time></div>'
+         '<article><time datetime="2021-07-05T18:20:00+08:00">5 July</time>', "2021-07-05T18:20:00+08:00"),
+])
+def test_html_publication_time_is_the_articles_own(tmp_path, head, body_extra, published):
+    paragraphs = "".join(f"<p>Paragraph {i} about the market regulator and its antitrust work, at some length.</p>"
+                         for i in range(5))
+    article = f"<h1>Regulator fines platform</h1>{paragraphs}"
+    body = body_extra + (article + "</article>" if "<article>" in body_extra else f"<article>{article}</article>")
+    write(tmp_path, "page.html", f"<html><head><title>Regulator fines platform</title>{head}</head><body>{body}"
+                                 "</body></html>")
+    assert load_articles(tmp_path).iloc[0].published == published
+
+
 def test_manifest_overrides(tmp_path):
     write(tmp_path, "a.txt", ARTICLE)
     write(tmp_path, "manifest.csv", "file,outlet,url,published\na.txt,Paper C,https://example.org/a,"
