@@ -267,6 +267,9 @@ _SITE_PROMPT = re.compile(r"^(?i:more from)\s+" + _NAME + r"\s*:|(?i:download|ge
                           r"(?i:follow)\s+" + _NAME + r"\s+(?i:on)\s+(?:WeChat|Weibo|Twitter|X|Facebook|Telegram|"
                           r"WhatsApp|LinkedIn|Instagram|YouTube)\b", re.M)
 TAIL_LINES = 8
+#: Chinese sources: "来源：华夏财经网" on the header line, "版权均属华夏财经网所有" in a copyright notice.
+_ZH_SOURCE = re.compile(r"来源\s*[:：]\s*([^\s，。,;；|“”\"'「」『』]{2,20})|"
+                        r"版权(?:均|皆)?(?:属|归|属于)([^\s，。,;；“”\"'「」『』]{2,20}?)所有")
 #: Company-form words dropped from an owner's name ("Lantau Business Daily Ltd." is the outlet Lantau Business Daily).
 _CORPORATE_SUFFIX = re.compile(r"(?:\s+(?:Ltd|Limited|Inc|LLC|Pte|PLC|Corp|Co)\.?)+$")
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]*\b\w+\.? \d{1,2} \(([A-Z][\w ]{1,30})\)\s*[-–—]", re.M)
@@ -295,6 +298,12 @@ def load_outlets(path: Path | None = None) -> OutletMatcher:
     return _OUTLETS_CACHE[key]
 
 
+def outlet_text(record: dict) -> str:
+    """What :func:`infer_outlet` reads of a record: its header line ("2022年07月21日 20:15 来源：东方数字时报"), title
+    and body."""
+    return "\n".join((record.get("published_raw") or "", record.get("title") or "", record["body"]))
+
+
 def infer_outlet(text: str, *, outlets: OutletMatcher | None = None) -> str:
     """Name the outlet a text comes from, where the text names it.
 
@@ -318,7 +327,8 @@ def infer_outlet(text: str, *, outlets: OutletMatcher | None = None) -> str:
         return best[0]
     # an owner the site states (copyright line, wire dateline, its own prompts) before a known outlet cited in prose
     # ("according to the official Xinhua news agency" in an article of another outlet)
-    m = _COPYRIGHT_OWNER.search(text) or _OWNER_BEFORE_RIGHTS.search(text) or _WIRE_DATELINE.search(text)
+    m = (_COPYRIGHT_OWNER.search(text) or _OWNER_BEFORE_RIGHTS.search(text) or _WIRE_DATELINE.search(text)
+         or _ZH_SOURCE.search(text))
     if m is None:  # the site's own prompts among the last lines: "More from X:", "Download the X app"
         tail = "\n".join(text.rstrip().split("\n")[-TAIL_LINES:])
         m = _SITE_PROMPT.search(tail)
@@ -764,7 +774,7 @@ def finish_article(art: dict, aid: str, rel: str, manifest: dict[str, dict], out
             row["published"] = ts.iso if ts else ""
             row["warning"] = "" if ts else f"manifest published value not understood: {man['published'][:80]!r}"
     if not row["outlet"]:
-        row["outlet"] = art.get("inferred_outlet") or infer_outlet(row["title"] + "\n" + row["body"], outlets=outlets)
+        row["outlet"] = art.get("inferred_outlet") or infer_outlet(outlet_text(art), outlets=outlets)
     return row
 
 

@@ -52,7 +52,8 @@ import pandas as pd
 
 from . import __version__, paths, schema
 from .corpus import (HTML_SUFFIXES, MAX_BYTES_DEFAULT, MAX_TABLE_BYTES_DEFAULT, RECORD_FIELDS, Corpus, _reader_for,
-                     TABLE_SUFFIXES, assemble_corpus, corpus_files, infer_outlet, load_outlets, read_file)
+                     TABLE_SUFFIXES, assemble_corpus, corpus_files, infer_outlet, load_outlets, outlet_text,
+                     read_file)
 from .dates import extract_dates
 from .entities import extract_mentions
 from .events import extract_events
@@ -121,7 +122,7 @@ def read_chunk(items: list[tuple[str, str]], max_bytes: int, max_table_bytes: in
         records = read_file(f, rel, max_bytes=max_bytes, max_table_bytes=max_table_bytes, data=data)
         for rec in records:
             if rec.get("skip") is None and not rec.get("outlet"):
-                rec["inferred_outlet"] = infer_outlet(rec.get("title", "") + "\n" + rec["body"], outlets=outlets)
+                rec["inferred_outlet"] = infer_outlet(outlet_text(rec), outlets=outlets)
         out.append((rel, st.st_size if st else -1, st.st_mtime_ns if st else -1, key, records))
     return out
 

@@ -63,6 +63,8 @@ _DATE_PATTERNS = [
     re.compile(r"\b" + _DAY + r"\s+" + _MON + r",?\s+" + _YEAR, re.I),
     # Jul 26, 2021 / July 26 2021 / Aug 30 20211:46 (year run into the time)
     re.compile(r"\b" + _MON + r"\s+" + _DAY + r"(?:,\s*|\s+)" + _YEAR, re.I),
+    # 2021年4月11日, 2022年07月21日 (Chinese sources)
+    re.compile(r"(?<!\d)" + _YEAR + r"\s*年\s*(?P<zm>\d{1,2})\s*月\s*(?P<zd>\d{1,2})\s*日"),
 ]
 _TIME = re.compile(
     r"(?<![\d:])(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?)?\s*"
@@ -114,6 +116,9 @@ def _find_date(text: str, dayfirst: bool):
                 if i == 0:
                     d = date(int(m["year"]), int(m["m"]), int(m["d"]))
                     extra = (m["iso_time"], m["iso_zone"])
+                elif "zm" in pat.groupindex:
+                    d = date(int(m["year"]), int(m["zm"]), int(m["zd"]))
+                    extra = (None, None)
                 elif i == 1:
                     a, b = int(m["a"]), int(m["b"])
                     day, mon = (a, b) if (dayfirst and a <= 31 and b <= 12) or b > 12 else (b, a)

@@ -257,6 +257,8 @@ def test_outlet_inference():
                         "agency, which gave no figures.\n\n© 2021 Meridian Wire. All rights reserved.") == "Meridian Wire"
     assert infer_outlet("The regulator acted, the official Xinhua news agency reported.\n\nMore prose.") == \
         "Xinhua News Agency"
+    assert infer_outlet("2022年07月21日 20:15  来源：东方数字时报\n标题\n正文。") == "东方数字时报"
+    assert infer_outlet("正文。\n\n版权声明：凡注明“来源：华夏财经网”的作品，版权均属华夏财经网所有。") == "华夏财经网"
     assert infer_outlet("He said he would download the Alipay app.\n\n" + "More prose here.\n\n" * 10) == "unknown"
 
 

@@ -42,6 +42,8 @@ def test_timestamp_styles(line, expected):
     ("Mon, 05 Jul 2021 20:10:00 +0800", "2021-07-05T20:10:00+08:00"),     # RFC 822, as RSS pubDate writes it
     ("Mon, 05 Jul 2021 20:10:00 -0500", "2021-07-05T20:10:00-05:00"),
     ("26.07.2021 18.10", "2021-07-26T18:10"),
+    ("2021年4月11日 09:15", "2021-04-11T09:15"),                             # Chinese sources
+    ("2022年07月21日 20:15  来源：东方数字时报", "2022-07-21T20:15"),
 ])
 def test_dotted_times_and_numeric_offsets(line, expected):
     assert parse_timestamp(line).iso == expected
