@@ -269,7 +269,8 @@ _SITE_PROMPT = re.compile(r"^(?i:more from)\s+" + _NAME + r"\s*:|(?i:download|ge
 TAIL_LINES = 8
 #: Chinese sources: "来源：华夏财经网" on the header line, "版权均属华夏财经网所有" in a copyright notice.
 _ZH_SOURCE = re.compile(r"来源\s*[:：]\s*([^\s，。,;；|“”\"'「」『』]{2,20})|"
-                        r"版权(?:均|皆)?(?:属|归|属于)([^\s，。,;；“”\"'「」『』]{2,20}?)所有")
+                        r"版权(?:均|皆)?(?:属|归|属于)([^\s，。,;；“”\"'「」『』]{2,20}?)所有|"
+                        r"本文为([^\s，。,;；“”\"'「」『』]{2,20}?)原创|扫码关注([^\s，。,;；“”\"'「」『』]{2,20}?)(?:微信)?公众号")
 #: Company-form words dropped from an owner's name ("Lantau Business Daily Ltd." is the outlet Lantau Business Daily).
 _CORPORATE_SUFFIX = re.compile(r"(?:\s+(?:Ltd|Limited|Inc|LLC|Pte|PLC|Corp|Co)\.?)+$")
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]*\b\w+\.? \d{1,2} \(([A-Z][\w ]{1,30})\)\s*[-–—]", re.M)

@@ -1424,6 +1424,11 @@ DECISIVE: list[tuple[str, str, re.Pattern]] = [
     ("contact", "contact line", re.compile(r"^(?:contact|reach) (?:the )?(?:reporter|editor|author|writer)s?\b|"
                                            r"^(?:have|got) a (?:news |story )?tip\b|\bemail our newsroom\b", re.I)),
     ("advertisement", "advertisement marker", re.compile(r"^\[\s*(?:advertisement|ad|sponsored)\s*\]\s*$", re.I)),
+    # Chinese sites: "click for more", "scan to download / follow", copyright and disclaimer notices, "related news:"
+    ("related", "related-headline teaser", re.compile(r"^(?:点击查看更多|相关(?:新闻|阅读|报道|文章)\s*[:：]|延伸阅读)", re.I)),
+    ("app", "app or follow prompt", re.compile(r"^扫码(?:下载|关注)|^扫描二维码", re.I)),
+    ("copyright", "copyright line", re.compile(r"^版权声明|版权所有|未经授权不得转载", re.I)),
+    ("other", "site notice", re.compile(r"^【?免责声明】?", re.I)),
     ("related", "related-headline teaser", re.compile(r"^editor['’]?s (?:picks?|choice)\s*$|^click here\b", re.I)),
     ("paywall", "paywall or subscription notice", re.compile(r"\bsubscribe from\b", re.I)),
     ("copyright", "copyright line", re.compile(r"©|\ball rights reserved\b|^copyright\b", re.I)),
@@ -1446,7 +1451,7 @@ def is_long_prose(st: dict) -> bool:
 
 
 #: Per decisive kind, strings of which one must occur for its pattern to match (None: anchored, always tried).
-_DECISIVE_NEEDS = {"caption": (":", "/"), "copyright": ("©", "rights reserved", "copyright")}
+_DECISIVE_NEEDS = {"caption": (":", "/"), "copyright": ("©", "rights reserved", "copyright", "版权", "转载")}
 _DECISIVE_LOWER = [(kind, reason, _lowered(pattern), _DECISIVE_NEEDS.get(kind)) for kind, reason, pattern in DECISIVE]
 
 

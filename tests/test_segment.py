@@ -112,6 +112,21 @@ def test_bylines_editor_lines_and_prompts_seen_in_unseen_outlets():
     assert match_cues("By contrast, the regulator said on Friday it would act.") == []
 
 
+def test_chinese_site_notices():
+    prose = ["国家市场监督管理总局10月8日依法对美团在中国境内网络餐饮外卖平台服务市场滥用市场支配地位行为作出行政处罚决定，"
+             "责令美团停止违法行为，全额退还独家合作保证金12.89亿元。",
+             "经查，2018年以来，美团滥用在中国境内网络餐饮外卖平台服务市场的支配地位，以实施差别费率、拖延商家上线等方式，"
+             "促使平台内商家与其签订独家合作协议。"]
+    lines = {"点击查看更多美团相关报道": "related", "扫码下载华夏财经APP，随时随地看财经": "app",
+             "版权声明：凡注明“来源：华夏财经网”的作品，版权均属华夏财经网所有。": "copyright",
+             "【免责声明】本文仅代表作者本人观点，与本网站无关。": "other", "相关新闻：国务院反垄断委员会发布平台经济领域反垄断指南": "related"}
+    articles = pd.DataFrame({"article_id": ["a"], "outlet": ["unknown"], "body": ["\n\n".join([*prose, *lines])]})
+    seg = label_paragraphs(articles).set_index("text")
+    assert (seg.loc[prose, "label"] == "content").all()
+    for line, kind in lines.items():
+        assert tuple(seg.loc[line, ["label", "kind"]]) == ("boilerplate", kind), line
+
+
 def test_single_article_without_corpus_and_empty_input():
     articles = pd.DataFrame({"article_id": ["a"], "outlet": ["unknown"],
                              "body": ["Regulators fined the company on Friday, the statement said, after a long probe "
