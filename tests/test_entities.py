@@ -68,6 +68,10 @@ def test_chinese_names_in_chinese_text():
     m = extract_mentions(segs("国家市场监督管理总局对阿里巴巴作出行政处罚。"))
     assert "State Administration for Market Regulation" in set(m.entity)
     assert m.iloc[0].matched_by == "chinese_name"
+    # the short forms Chinese reports use after the full name
+    m = extract_mentions(segs("国家网信办依法对滴滴全球股份有限公司处以罚款。市场监管总局对阿里巴巴关联公司立案调查，工信部和央行参与。"))
+    assert list(m.entity) == ["Cyberspace Administration of China", "Didi Global", "State Administration for Market Regulation",
+                              "Alibaba Group", "Ministry of Industry and Information Technology", "People's Bank of China"]
 
 
 def test_boilerplate_excluded_unless_asked():
