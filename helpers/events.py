@@ -8,6 +8,7 @@ acting agency).  ``merge_events`` folds the same event reported by several artic
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import NamedTuple
 
 import pandas as pd
@@ -22,25 +23,36 @@ ACTIONS: list[tuple[str, re.Pattern]] = [
     ("ipo_halt", re.compile(r"\b(?:suspend(?:ed|s)?|halt(?:ed|s)?|call(?:ed)? off|pull(?:ed)?)\b[^.]{0,60}"
                             r"\b(?:IPO|listing|initial public offering|debut|share sale|offering)|"
                             r"\b(?:IPO|listing|share sale|initial public offering|offering|debut)\b[^.]{0,60}"
-                            r"\b(?:suspended|halted|called off|pulled)\b", re.I)),
-    ("fine", re.compile(r"\b(?:fine[ds]?|fining|penalt(?:y|ies)|penalis(?:ed|es)|penaliz(?:ed|es))\b", re.I)),
-    ("antitrust_probe", re.compile(r"\b(?:investigation|investigat(?:e|es|ed|ing)|probe[sd]?|probing)\b", re.I)),
+                            r"\b(?:suspended|halted|called off|pulled)\b"
+                            r"|暂缓.{0,10}上市|暂停.{0,10}上市|叫停.{0,10}上市", re.I)),
+    ("fine", re.compile(r"\b(?:fine[ds]?|fining|penalt(?:y|ies)|penalis(?:ed|es)|penaliz(?:ed|es))\b"
+                        r"|罚款|罚没|罚金|行政处罚", re.I)),
+    ("antitrust_probe", re.compile(r"\b(?:investigation|investigat(?:e|es|ed|ing)|probe[sd]?|probing)\b"
+                                   r"|立案调查|展开调查|调查", re.I)),
     ("law_effective", re.compile(r"\b(?:t(?:ook|akes?|aking) effect|c(?:ame|omes?|oming) into (?:force|effect)|"
-                                 r"in force|effective (?:from|on|as of)|went into effect|go(?:es)? into effect)\b", re.I)),
+                                 r"in force|effective (?:from|on|as of)|went into effect|go(?:es)? into effect)\b"
+                                 r"|起施行|正式施行|施行|正式生效|生效", re.I)),
     ("law_passed", re.compile(r"\b(?:pass(?:ed|es)?|adopt(?:ed|s)?|enact(?:ed|s)?|approv(?:ed|es) the)\b[^.]{0,80}\b(?:law|amendment)\b|"
-                              r"\b(?:law|amendment)\b[^.]{0,100}\b(?:passed|adopted|enacted)\b", re.I)),
-    ("review", re.compile(r"\bcybersecurity reviews?|\b(?:security )?review(?:s|ed|ing)?\b", re.I)),
+                              r"\b(?:law|amendment)\b[^.]{0,100}\b(?:passed|adopted|enacted)\b"
+                              r"|(?:表决|审议)通过|通过了?《", re.I)),
+    ("review", re.compile(r"\bcybersecurity reviews?|\b(?:security )?review(?:s|ed|ing)?\b"
+                          r"|网络安全审查|审查", re.I)),
     ("summons", re.compile(r"\b(?:summon(?:ed|s)?|called in|supervisory (?:talk|interview|meeting)|met with|"
-                           r"convened)\b", re.I)),
+                           r"convened)\b"
+                           r"|约谈|召集", re.I)),
     ("order", re.compile(r"\b(?:order(?:ed|s)?|block(?:ed|s)?|ban(?:ned|s)?|barr(?:ed|ing)|prohibit(?:ed|s)?|"
-                         r"remov(?:e|ed|al)|told [^.]{0,40} to|instruct(?:ed|s)?|requir(?:ed|es))\b", re.I)),
+                         r"remov(?:e|ed|al)|told [^.]{0,40} to|instruct(?:ed|s)?|requir(?:ed|es))\b"
+                         r"|责令|下架|叫停|禁止", re.I)),
     ("rule_issued", re.compile(r"\b(?:issu(?:ed|es)|publish(?:ed|es)|releas(?:ed|es)|unveil(?:ed|s)|draft(?:ed)?|"
                                r"finali[sz]ed|promulgat(?:ed|es))\b[^.]{0,80}\b(?:rules?|measures|guidelines|provisions|"
                                r"regulations?|opinions|notice|standards?|draft|law)\b|\b(?:rules?|measures|guidelines|"
-                               r"provisions|regulations)\b[^.]{0,40}\b(?:issued|published|released|unveiled)\b", re.I)),
-    ("campaign", re.compile(r"\b(?:campaign|crackdown|rectification|special action|clean[- ]?up)\b", re.I)),
+                               r"provisions|regulations)\b[^.]{0,40}\b(?:issued|published|released|unveiled)\b"
+                               r"|(?:发布|印发|出台|公布).{0,30}(?:规定|办法|指南|条例|意见|通知|征求意见稿|规则)", re.I)),
+    ("campaign", re.compile(r"\b(?:campaign|crackdown|rectification|special action|clean[- ]?up)\b"
+                            r"|专项整治|专项行动|整治", re.I)),
     ("guidance", re.compile(r"\b(?:guidance|urg(?:ed|es)|call(?:ed|s) (?:for|on)|warn(?:ed|s)?|pledg(?:ed|es)|"
-                            r"vow(?:ed|s)|told|asked|guideline)\b", re.I)),
+                            r"vow(?:ed|s)|told|asked|guideline)\b"
+                            r"|指导|督促", re.I)),
 ]
 #: Other verbs of agency action; a dated sentence naming an agency with one of them is an event
 #: of type ``other`` when no more specific type applies.
@@ -87,9 +99,21 @@ def action_type(sentence: str, near: list[tuple[int, int]] | None = None) -> str
     return "other" if OTHER_ACTION.search(sentence) else None
 
 
+_AMOUNT_ZH = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>亿|万)?元")
+_SCALE_ZH = {"亿": 10 ** 8, "万": 10 ** 4, None: 1}
+_FINE_ZH = re.compile(r"罚款|罚没|罚金|处以|处")
+
+
 def fine_amount(sentence: str) -> float | None:
-    """The largest yuan amount stated in a sentence (``18.228 billion yuan`` -> 18228000000.0)."""
-    amounts = []
+    """The largest yuan amount stated in a sentence (``18.228 billion yuan`` -> 18228000000.0, ``182.28亿元`` the same)."""
+    zh = [(m, float(Decimal(m.group("num").replace(",", "")) * _SCALE_ZH[m.group("scale")]))
+          for m in _AMOUNT_ZH.finditer(sentence)]
+    # Chinese reports state sales figures next to the fine: the amount beside 罚款 / 处以 is the fine
+    beside = [v for m, v in zh if _FINE_ZH.search(sentence, max(0, m.start() - 6), m.start())
+              or _FINE_ZH.match(sentence, m.end())]
+    if beside:
+        return max(beside)
+    amounts = [v for _, v in zh]
     for m in _AMOUNT.finditer(sentence):
         num = m.group("num") or m.group("num2")
         scale = (m.group("scale") or m.group("scale2") or "").lower()

@@ -151,6 +151,15 @@ def test_a_bare_after_is_often_the_same_day():
     assert list(zip(ev.date, ev.agency, ev.action_type)) == [("2020-11-03", "Shanghai Stock Exchange", "ipo_halt")]
 
 
+def test_chinese_reports():
+    ev = run(["国家市场监督管理总局4月10日依法作出行政处罚决定，责令阿里巴巴集团停止违法行为，并处以其2019年中国境内销售额"
+              "4557.12亿元4%的罚款，计182.28亿元。", "去年12月，市场监管总局对阿里巴巴集团立案调查。"])
+    rows = set(zip(ev.date, ev.agency, ev.action_type, ev.amount_cny.fillna(0)))
+    assert rows == {("2021-04-10", "State Administration for Market Regulation", "fine", 18_228_000_000.0),
+                    ("2020-12", "State Administration for Market Regulation", "antitrust_probe", 0.0)}
+    assert fine_amount("国家网信办依法对滴滴全球股份有限公司处以80.26亿元罚款。") == 8_026_000_000
+
+
 def test_no_reference_resolution_when_switched_off():
     paragraphs = ["The State Administration for Market Regulation opened a probe into Meituan in March.",
                   "On Tuesday the regulator fined the company 3 billion yuan for abusing its dominant position in "
