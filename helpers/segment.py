@@ -1605,6 +1605,7 @@ def apply_labels(paras: pd.DataFrame, *, use_repetition: bool = True,
     paras["label"], paras["kind"], paras["reason"], paras["score"] = labels, kinds, reasons, final_scores
     if use_repetition:
         _rescore_without_repeated_lines(paras, np.array(by_model), threshold)
+    _mark_pull_quotes(paras)
     _rescue_prose(paras)
     paras["n_chars"] = paras["text"].str.len()
     return paras[SEGMENT_COLUMNS].reset_index(drop=True)
@@ -1635,6 +1636,29 @@ def _rescore_without_repeated_lines(paras: pd.DataFrame, by_model: np.ndarray, t
                 paras.at[i, "reason"] = ("article prose (with the outlet's repeated lines set aside)" if st["n_words"] >= 10
                                          else "short sentence inside the article body (with the outlet's repeated lines "
                                               "set aside)")
+
+
+#: A pull quote has from ... to ... words (and at least ``PULL_QUOTE_MIN_CHARS`` characters once normalised).
+PULL_QUOTE_WORDS, PULL_QUOTE_MIN_CHARS = (5, 40), 25
+
+
+def _mark_pull_quotes(paras: pd.DataFrame) -> None:
+    """A short content paragraph whose words (normalised: case, digits and punctuation aside) all appear, in order,
+    inside a longer paragraph of the same article repeats the article: a pull quote or a summary line that restates
+    it.  It is boilerplate, so its names and dates are not counted twice."""
+    lo, hi = PULL_QUOTE_WORDS
+    content = (paras["label"] == CONTENT).to_numpy()
+    texts = paras["text"].to_numpy()
+    for rows in paras.groupby("article_id", sort=False).indices.values():
+        if len(rows) < 2:
+            continue
+        norms = [_normalise(t) for t in texts[rows]]
+        joined = "\n".join(norms)
+        for i, norm in zip(rows, norms):
+            if (content[i] and len(norm) >= PULL_QUOTE_MIN_CHARS and lo <= norm.count(" ") + 1 <= hi
+                    and joined.count(norm) >= 2 and any(norm in other and len(other) > len(norm) for other in norms)):
+                paras.at[i, "label"], paras.at[i, "kind"] = BOILERPLATE, "other"
+                paras.at[i, "reason"] = "repeats a sentence of this article (a pull quote or summary line)"
 
 
 #: An article left with no content paragraph keeps as content its sentences of at least this many words.

@@ -127,6 +127,17 @@ def test_chinese_site_notices():
         assert tuple(seg.loc[line, ["label", "kind"]]) == ("boilerplate", kind), line
 
 
+def test_pull_quotes_repeat_the_article():
+    body = ["China's market regulator fined Alibaba 18.228 billion yuan on Saturday for abusing its dominant position.",
+            "The regulator said Alibaba had barred merchants from selling on rival platforms. The penalty equals 4 per "
+            "cent of the company's 2019 domestic sales of 455.712 billion yuan.",
+            "The penalty equals 4 per cent of the company's 2019 domestic sales.",
+            "Analysts said the size of the penalty was manageable for a company of Alibaba's scale, and shares rose."]
+    seg = label_paragraphs(pd.DataFrame({"article_id": ["a"], "outlet": ["unknown"], "body": ["\n\n".join(body)]}))
+    assert list(seg.label) == ["content", "content", "boilerplate", "content"]
+    assert seg.reason.iloc[2].startswith("repeats a sentence of this article")
+
+
 def test_single_article_without_corpus_and_empty_input():
     articles = pd.DataFrame({"article_id": ["a"], "outlet": ["unknown"],
                              "body": ["Regulators fined the company on Friday, the statement said, after a long probe "
