@@ -1652,11 +1652,18 @@ def _mark_pull_quotes(paras: pd.DataFrame) -> None:
     for rows in paras.groupby("article_id", sort=False).indices.values():
         if len(rows) < 2:
             continue
-        norms = [_normalise(t) for t in texts[rows]]
-        joined = "\n".join(norms)
-        for i, norm in zip(rows, norms):
-            if (content[i] and len(norm) >= PULL_QUOTE_MIN_CHARS and lo <= norm.count(" ") + 1 <= hi
-                    and joined.count(norm) >= 2 and any(norm in other and len(other) > len(norm) for other in norms)):
+        lowered = [t.lower() for t in texts[rows]]
+        joined = "\n".join(lowered)
+        norms = None
+        for k, i in enumerate(rows):
+            # a cheap test first: the opening 20 characters occur elsewhere in the article
+            probe = lowered[k].strip().lstrip("\"'“‘«")[:20]
+            if not content[i] or len(probe) < 20 or joined.count(probe) < 2:
+                continue
+            norms = norms or [_normalise(t) for t in lowered]
+            norm = norms[k]
+            if (len(norm) >= PULL_QUOTE_MIN_CHARS and lo <= norm.count(" ") + 1 <= hi
+                    and any(norm in other and len(other) > len(norm) for other in norms)):
                 paras.at[i, "label"], paras.at[i, "kind"] = BOILERPLATE, "other"
                 paras.at[i, "reason"] = "repeats a sentence of this article (a pull quote or summary line)"
 

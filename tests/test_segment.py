@@ -136,6 +136,9 @@ def test_pull_quotes_repeat_the_article():
     seg = label_paragraphs(pd.DataFrame({"article_id": ["a"], "outlet": ["unknown"], "body": ["\n\n".join(body)]}))
     assert list(seg.label) == ["content", "content", "boilerplate", "content"]
     assert seg.reason.iloc[2].startswith("repeats a sentence of this article")
+    body[2] = "“" + body[2] + "”"  # set as a quotation
+    seg = label_paragraphs(pd.DataFrame({"article_id": ["a"], "outlet": ["unknown"], "body": ["\n\n".join(body)]}))
+    assert list(seg.label) == ["content", "content", "boilerplate", "content"]
 
 
 def test_single_article_without_corpus_and_empty_input():
