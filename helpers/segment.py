@@ -25,6 +25,9 @@ How a paragraph is judged
    ``benchmarks/fit_boilerplate.py`` with scikit-learn) and evaluated here with numpy
    (:class:`TreeEnsemble`).  An article shorter than any page they were fitted on (fewer than
    ``MIN_MODEL_PARAGRAPHS``) is scored by its cue phrases instead (:func:`short_article_scores`).
+4. **In a corpus, two more passes**: an article whose outlet template lines were found is scored again with
+   them set aside (a sentence of prose among ads and teasers is content again), and a short paragraph that
+   repeats a sentence of the same article (a pull quote, a summary line) is boilerplate.
 """
 from __future__ import annotations
 
