@@ -1470,7 +1470,10 @@ def _decisive_lower(low: str, n_words: int) -> tuple[str, str] | None:
     if n_words > DECISIVE_MAX_WORDS:
         return None
     at_start = _DECISIVE_ANY_START(low) is not None
-    for kind, reason, anchored, search, needs in _DECISIVE_PARTS:
+    if not at_start and _DECISIVE_NEEDLES and not any(map(low.__contains__, _DECISIVE_NEEDLES)):
+        return None  # no anchored alternative matches and no other can (each needs one of these strings)
+    # without an anchored match only the patterns with other alternatives can match (the same first match)
+    for kind, reason, anchored, search, needs in (_DECISIVE_PARTS if at_start else _DECISIVE_SEARCH_PARTS):
         if needs is not None:
             for need in needs:
                 if need in low:
@@ -1484,7 +1487,14 @@ def _decisive_lower(low: str, n_words: int) -> tuple[str, str] | None:
 
 #: ``_DECISIVE_LOWER`` as (kind, reason, anchored alternatives, search for the others, needs) (:func:`_split_search`).
 _DECISIVE_PARTS = [(kind, reason, *_split_search(pattern), needs) for kind, reason, pattern, needs in _DECISIVE_LOWER]
+_DECISIVE_SEARCH_PARTS = [part for part in _DECISIVE_PARTS if part[3] is not None]
 _DECISIVE_ANY_START = re.compile("|".join(f"(?:{a.pattern})" for _, _, a, _, _ in _DECISIVE_PARTS if a is not None)).match
+#: The strings one of which every unanchored decisive alternative needs (:func:`_required_literal`); empty (no
+#: shortcut) if one of them needs none.
+_DECISIVE_NEEDLES = tuple(dict.fromkeys(
+    _required_literal(d) for _, _, p, _ in _DECISIVE_LOWER for a in _top_level_alternatives(p.pattern)
+    if not a.startswith("^") for d in _distributed(a)))
+_DECISIVE_NEEDLES = _DECISIVE_NEEDLES if all(_DECISIVE_NEEDLES) else ()
 
 
 def _kind_for(text: str, cues: list[str], n_words: int) -> str:
