@@ -1425,16 +1425,15 @@ DECISIVE: list[tuple[str, str, re.Pattern]] = [
         r"^\(?(?:reporting|additional reporting|editing|writing|written|compiled|edited) by\b|^editor:\s|^责任编辑|^编辑[:：]",
         re.I)),
     ("contact", "contact line", re.compile(r"^(?:contact|reach) (?:the )?(?:reporter|editor|author|writer)s?\b|"
-                                           r"^(?:have|got) a (?:news |story )?tip\b|\bemail our newsroom\b", re.I)),
+                                           r"^(?:have|got) a (?:news |story )?tip\b", re.I)),
     ("advertisement", "advertisement marker", re.compile(r"^\[\s*(?:advertisement|ad|sponsored)\s*\]\s*$", re.I)),
     # Chinese sites: "click for more", "scan to download / follow", copyright and disclaimer notices, "related news:"
     ("related", "related-headline teaser", re.compile(r"^(?:点击查看更多|相关(?:新闻|阅读|报道|文章)\s*[:：]|延伸阅读)", re.I)),
     ("app", "app or follow prompt", re.compile(r"^扫码(?:下载|关注)|^扫描二维码", re.I)),
-    ("copyright", "copyright line", re.compile(r"^版权声明|版权所有|未经授权不得转载", re.I)),
     ("other", "site notice", re.compile(r"^【?免责声明】?", re.I)),
     ("related", "related-headline teaser", re.compile(r"^editor['’]?s (?:picks?|choice)\s*$|^click here\b", re.I)),
     ("paywall", "paywall or subscription notice", re.compile(r"\bsubscribe from\b", re.I)),
-    ("copyright", "copyright line", re.compile(r"©|\ball rights reserved\b|^copyright\b", re.I)),
+    ("copyright", "copyright line", re.compile(r"©|\ball rights reserved\b|^copyright\b|^版权声明|版权所有|未经授权不得转载", re.I)),
 ]
 
 
@@ -1470,8 +1469,6 @@ def _decisive_lower(low: str, n_words: int) -> tuple[str, str] | None:
     if n_words > DECISIVE_MAX_WORDS:
         return None
     at_start = _DECISIVE_ANY_START(low) is not None
-    if not at_start and _DECISIVE_NEEDLES and not any(map(low.__contains__, _DECISIVE_NEEDLES)):
-        return None  # no anchored alternative matches and no other can (each needs one of these strings)
     # without an anchored match only the patterns with other alternatives can match (the same first match)
     for kind, reason, anchored, search, needs in (_DECISIVE_PARTS if at_start else _DECISIVE_SEARCH_PARTS):
         if needs is not None:
@@ -1489,12 +1486,6 @@ def _decisive_lower(low: str, n_words: int) -> tuple[str, str] | None:
 _DECISIVE_PARTS = [(kind, reason, *_split_search(pattern), needs) for kind, reason, pattern, needs in _DECISIVE_LOWER]
 _DECISIVE_SEARCH_PARTS = [part for part in _DECISIVE_PARTS if part[3] is not None]
 _DECISIVE_ANY_START = re.compile("|".join(f"(?:{a.pattern})" for _, _, a, _, _ in _DECISIVE_PARTS if a is not None)).match
-#: The strings one of which every unanchored decisive alternative needs (:func:`_required_literal`); empty (no
-#: shortcut) if one of them needs none.
-_DECISIVE_NEEDLES = tuple(dict.fromkeys(
-    _required_literal(d) for _, _, p, _ in _DECISIVE_LOWER for a in _top_level_alternatives(p.pattern)
-    if not a.startswith("^") for d in _distributed(a)))
-_DECISIVE_NEEDLES = _DECISIVE_NEEDLES if all(_DECISIVE_NEEDLES) else ()
 
 
 def _kind_for(text: str, cues: list[str], n_words: int) -> str:
