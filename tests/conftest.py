@@ -3,7 +3,9 @@ the pipeline cache goes to a temporary folder."""
 import hashlib
 import os
 import tempfile
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 # The pipeline cache of test runs (and of the notebooks and CLI they start) goes to a fresh folder,
@@ -24,3 +26,16 @@ def data_folder_is_never_written():
     yield
     after = _snapshot()
     assert after == before, f"files under data/ changed: {sorted(set(before.items()) ^ set(after.items()))[:5]}"
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPORT_TABLES = ("articles", "skipped", "segments", "mentions", "dates", "events")
+
+
+def export_fixture_corpus(tmp_path_factory, name: str) -> dict:
+    """The export of ``tests/fixtures/<name>/corpus`` (no cache), its CSV files read back as strings."""
+    from helpers.export import export_tables
+
+    out = tmp_path_factory.mktemp(name)
+    export_tables(FIXTURES / name / "corpus", out, cache=False)
+    return {table: pd.read_csv(out / f"{table}.csv", keep_default_na=False) for table in EXPORT_TABLES}

@@ -3,21 +3,17 @@
 site notices and events, against its ground truth (TRUTH.md)."""
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from helpers import load_corpus
-from helpers.export import export_tables
+from conftest import export_fixture_corpus
 
 CORPUS = Path(__file__).parent / "fixtures" / "html_sites_and_chinese" / "corpus"
 
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    out = tmp_path_factory.mktemp("html_zh")
-    export_tables(CORPUS, out, cache=False)
-    return {name: pd.read_csv(out / f"{name}.csv", keep_default_na=False)
-            for name in ("articles", "segments", "mentions", "dates", "events")}
+    return export_fixture_corpus(tmp_path_factory, "html_sites_and_chinese")
 
 
 @pytest.mark.parametrize("article_id,published,outlet", [

@@ -1,22 +1,13 @@
 """The export on a scrape of three outlets the rules were not written for (tests/fixtures/multi_outlet): outlet
 templates found by repetition, the prose between them kept, and the dates, mentions and events its ground
 truth (TRUTH.md) gives."""
-from pathlib import Path
-
-import pandas as pd
 import pytest
 
-from helpers.export import export_tables
-
-CORPUS = Path(__file__).parent / "fixtures" / "multi_outlet" / "corpus"
-
+from conftest import export_fixture_corpus
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    out = tmp_path_factory.mktemp("multi")
-    export_tables(CORPUS, out, cache=False)
-    return {name: pd.read_csv(out / f"{name}.csv", keep_default_na=False)
-            for name in ("articles", "skipped", "segments", "mentions", "dates", "events")}
+    return export_fixture_corpus(tmp_path_factory, "multi_outlet")
 
 
 def test_outlets_and_timestamps(tables):

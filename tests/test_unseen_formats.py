@@ -3,20 +3,16 @@ every file loaded or skipped with its reason, and what its ground truth (TRUTH.m
 encodings, outlets, boilerplate, dates and events."""
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from helpers.export import export_tables
+from conftest import export_fixture_corpus
 
 CORPUS = Path(__file__).parent / "fixtures" / "unseen_formats" / "corpus"
 
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    out = tmp_path_factory.mktemp("unseen")
-    export_tables(CORPUS, out, cache=False)
-    return {name: pd.read_csv(out / f"{name}.csv", keep_default_na=False)
-            for name in ("articles", "skipped", "segments", "dates", "events")}
+    return export_fixture_corpus(tmp_path_factory, "unseen_formats")
 
 
 def test_every_file_loaded_or_skipped_with_its_reason(tables):
