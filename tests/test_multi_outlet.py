@@ -5,6 +5,7 @@ import pytest
 
 from conftest import export_fixture_corpus
 
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
     return export_fixture_corpus(tmp_path_factory, "multi_outlet")
