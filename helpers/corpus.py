@@ -248,7 +248,7 @@ class OutletMatcher:
     """Known outlet names compiled into one pattern (one pass over a text finds them all)."""
 
     pattern: re.Pattern | None
-    names: dict[str, str]  # lower-cased surface form -> outlet
+    names: dict[str, str]  # surface form (straight apostrophes) -> outlet
 
 
 _OUTLETS_CACHE: dict[str, OutletMatcher] = {}
@@ -310,8 +310,11 @@ def infer_outlet(text: str, *, outlets: OutletMatcher | None = None) -> str:
 
     Known outlets (``data/reference/outlets.csv``) are counted; a mention on a boilerplate-like
     line (short, or with a copyright, newsletter, app, dateline or credit cue) counts three
-    times.  Failing that, the owner in a copyright line or a wire dateline ``(Name) -`` is used.
-    Returns ``"unknown"`` when nothing names the outlet.
+    times, and one there decides.  Otherwise the owner the site states wins over a known outlet
+    only cited in prose: a copyright line (the owner after or before the cue, company forms such
+    as "Ltd." dropped), a wire dateline ``(Name) -``, ``来源：Name`` or ``版权均属Name所有``, the
+    site's prompts among the last lines ("More from Name:", "Download the Name app").  Then the
+    cited outlet; ``"unknown"`` when nothing names one.
     """
     outlets = load_outlets() if outlets is None else outlets
     scores: dict[str, int] = {}
