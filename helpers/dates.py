@@ -219,7 +219,8 @@ _FUTURE_IN_PAST = _words(["would", "was to", "were to", "was due to", "were due 
 
 class _LazyTense:
     """Evaluates :func:`is_future_context` only when a rule asks (``bool(future)``); ``future.seen_from_past()``
-    whether the clause is a future seen from a past moment (``_FUTURE_IN_PAST``)."""
+    whether the clause is a future seen from a past moment (``_FUTURE_IN_PAST``), ``future.tenseless()`` whether
+    it has no past-tense verb."""
 
     __slots__ = ("args", "value")
 

@@ -101,7 +101,7 @@ def action_type(sentence: str, near: list[tuple[int, int]] | None = None) -> str
 
 _AMOUNT_ZH = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>亿|万)?元")
 _SCALE_ZH = {"亿": 10 ** 8, "万": 10 ** 4, None: 1}
-_FINE_ZH = re.compile(r"罚款|罚没|罚金|处以|处")
+_FINE_ZH = re.compile(r"罚款|罚没|罚金|处以")
 
 
 def fine_amount(sentence: str) -> float | None:
@@ -252,37 +252,37 @@ _REFERENCE_NAMES = {"market": "Market Regulation", "antitrust": "Market Regulati
                     "game": "Press and Publication", "gaming": "Press and Publication",
                     "video game": "Press and Publication", "ministry": "Ministry", "central bank": "People's Bank",
                     "legislature": "National People's Congress"}
-#: The agency a described reference means when the article has named none that fits: in China's platform
-#: regulation "the market regulator" is SAMR, "the cyberspace regulator" the CAC, "the top legislature" the NPC
-#: Standing Committee ... (not for descriptions that changed hands or are shared: banking, media, "the ministry").
-REFERENCE_DEFAULTS = {
-    "Market Regulation": ("State Administration for Market Regulation", "regulator"),
-    "Cyberspace": ("Cyberspace Administration of China", "regulator"),
-    "Securities": ("China Securities Regulatory Commission", "regulator"),
-    "Industry": ("Ministry of Industry and Information Technology", "regulator"),
-    "People's Bank": ("People's Bank of China", "regulator"),
-    "National People's Congress": ("Standing Committee of the National People's Congress", "government_body"),
-}
-#: Descriptions whose default is the NPPA: the video game regulator (a "media regulator" may be another body).
-_GAME_WORDS = ("game", "gaming", "video game")
+#: The agency a described reference means when the article has named none that fits, by its describing word
+#: (or its head without one): in China's platform regulation "the market regulator" is SAMR, "the cyberspace
+#: regulator" the CAC, "the video game regulator" the NPPA, "the top legislature" the NPC Standing Committee ...
+#: None for descriptions that changed hands or are shared: banking, media, a bare "regulator" or "ministry".
+_SAMR, _CAC = ("State Administration for Market Regulation", "regulator"), ("Cyberspace Administration of China", "regulator")
 _NPPA = ("National Press and Publication Administration", "regulator")
+REFERENCE_DEFAULTS = {
+    "market": _SAMR, "antitrust": _SAMR, "competition": _SAMR, "cyberspace": _CAC, "internet": _CAC,
+    "securities": ("China Securities Regulatory Commission", "regulator"),
+    "industry": ("Ministry of Industry and Information Technology", "regulator"),
+    "game": _NPPA, "gaming": _NPPA, "video game": _NPPA,
+    "central bank": ("People's Bank of China", "regulator"),
+    "legislature": ("Standing Committee of the National People's Congress", "government_body"),
+}
 
 
-def _needle(reference: re.Match) -> str | None:
+def _description(reference: re.Match) -> str:
+    """The word that narrows a reference: its describing word, else its head ("top legislature": legislature)."""
     desc = reference.group("desc")
-    return _REFERENCE_NAMES.get(desc if desc and desc != "top" else reference.group("head"))
+    return desc if desc and desc != "top" else reference.group("head")
 
 
 def _antecedent(reference: re.Match, earlier: list[tuple[str, str]]) -> tuple[str, str] | None:
     """The agency (entity, entity_type) in ``earlier`` that ``reference`` means: of those that fit it,
     the one named most often so far (the story's regulator), the most recent on a tie; with none, the
     description's usual agency (``REFERENCE_DEFAULTS``), if it has one."""
-    needle = _needle(reference)
+    description = _description(reference)
+    needle = _REFERENCE_NAMES.get(description)
     fitting = [item for item in earlier if ((needle in item[0]) if needle else item[1] == "regulator")]
     if not fitting:
-        if reference.group("desc") in _GAME_WORDS:
-            return _NPPA
-        return REFERENCE_DEFAULTS.get(needle) if reference.group("head") != "ministry" or needle == "Industry" else None
+        return REFERENCE_DEFAULTS.get(description)
     counts: dict[tuple[str, str], int] = {}
     for item in fitting:
         counts[item] = counts.get(item, 0) + 1

@@ -113,10 +113,10 @@ def test_described_agencies_default_to_the_usual_one():
     assert run(["The media regulator issued new rules on Sunday.",      # media: more than one body
                 "The ministry summoned the firms on Thursday."]).empty   # which ministry: unknown
     from helpers.entities import default_gazetteer
-    from helpers.events import REFERENCE_DEFAULTS, _NPPA
+    from helpers.events import REFERENCE_DEFAULTS
 
     types = default_gazetteer().types
-    assert all(types.get(name) == kind for name, kind in [*REFERENCE_DEFAULTS.values(), _NPPA])
+    assert all(types.get(name) == kind for name, kind in REFERENCE_DEFAULTS.values())
 
 
 def test_action_nearest_the_agency():
